@@ -1,0 +1,135 @@
+"""The pytest plugin that runs graders against one submission and collects scores."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from gradekit.grading.checks import MARKER
+from gradekit.grading.feedback import CheckFailure
+from gradekit.grading.observation import Observation
+from gradekit.report.model import CheckResult
+from gradekit.sandbox import Limits, Workspace, run_child
+from gradekit.sandbox.process import harness_command
+
+INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
+
+
+@dataclass
+class CheckInfo:
+    exercise_id: str
+    id: str
+    name: str
+    points: float
+    visibility: str
+
+
+@dataclass
+class GradingSession:
+    """State of one pytest run over one submission."""
+
+    workspace: Workspace | None
+    limits: Limits
+    visibility: dict[Path, str]
+    collected: list[CheckInfo] = field(default_factory=list)
+    results: dict[str, list[CheckResult]] = field(default_factory=dict)
+    import_failures: dict[str, Observation] = field(default_factory=dict)
+
+    def run_scenario(self, exercise_id: str, scenarios: Path, scenario: str, params: dict) -> Observation:
+        if self.workspace is None or exercise_id not in self.workspace.present:
+            raise CheckFailure(f"{exercise_id}.py is missing from the submission folder.")
+        if exercise_id in self.import_failures:
+            return self.import_failures[exercise_id]
+        nonce = secrets.token_hex(16)
+        request = {"nonce": nonce, "module": exercise_id, "scenarios": str(scenarios), "scenario": scenario, "params": params}
+        # Each run gets a fresh folder with only this module: nothing one run writes reaches the next.
+        folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
+        try:
+            shutil.copyfile(self.workspace.path / f"{exercise_id}.py", folder / f"{exercise_id}.py")
+            outcome = run_child(harness_command(), folder, request, self.limits)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        observation = Observation.from_outcome(scenario, nonce, outcome)
+        if observation.status == "import_error":
+            self.import_failures[exercise_id] = observation
+        return observation
+
+
+def _exercise_of(item: pytest.Item) -> str:
+    exercise_id = getattr(item.module, "EXERCISE", None)
+    if not exercise_id:
+        raise pytest.UsageError(f"{item.path} must set EXERCISE = '<exercise id>'")
+    return exercise_id
+
+
+class GradekitPlugin:
+    def __init__(self, session: GradingSession) -> None:
+        self.session = session
+        self._info: dict[str, CheckInfo] = {}
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", f"{MARKER}(name, points): a graded check")
+
+    @pytest.fixture
+    def run(self, request: pytest.FixtureRequest):
+        """``run(scenario, **params)`` runs a scenario of the sibling scenarios.py in the sandbox."""
+        exercise_id = _exercise_of(request.node)
+        scenarios = Path(request.node.path).parent / "scenarios.py"
+
+        def _run(scenario: str, **params) -> Observation:
+            return self.session.run_scenario(exercise_id, scenarios, scenario, params)
+
+        return _run
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            marker = item.get_closest_marker(MARKER)
+            if marker is None:
+                raise pytest.UsageError(f"{item.nodeid} has no @check(name, points=...)")
+            info = CheckInfo(
+                exercise_id=_exercise_of(item),
+                id=item.name,
+                name=marker.kwargs["name"],
+                points=marker.kwargs["points"],
+                visibility=self.session.visibility.get(Path(item.path).resolve(), "hidden"),
+            )
+            self._info[item.nodeid] = info
+            self.session.collected.append(info)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        info = self._info.get(item.nodeid)
+        if info is None or (report.when != "call" and not report.failed):
+            return
+        result = _judge(info, report.passed, call.excinfo)
+        self.session.results.setdefault(info.exercise_id, []).append(result)
+
+
+def _judge(info: CheckInfo, passed: bool, excinfo) -> CheckResult:
+    result = CheckResult(id=info.id, name=info.name, score=0.0, max_score=info.points, status="failed",
+                         visibility=info.visibility)
+    if passed:
+        result.score, result.status = info.points, "passed"
+        return result
+    exc = excinfo.value if excinfo is not None else None
+    if isinstance(exc, CheckFailure):
+        result.feedback = str(exc)
+    elif isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):
+        result.status = "timeout"
+        result.feedback = "the check took too long and was stopped."
+    elif isinstance(exc, AssertionError):
+        # A plain assert in a grader: its message only, never its source.
+        message = str(exc).split("\n", 1)[0] if exc.args else ""
+        result.feedback = message or f"the check '{info.name}' failed."
+    else:
+        result.status = "error"
+        result.feedback = INTERNAL_ERROR.format(kind=type(exc).__name__ if exc else "unknown")
+        result.detail = str(excinfo.getrepr(style="short")) if excinfo is not None else ""
+    return result

@@ -1,0 +1,88 @@
+"""Grade one submission: build its workspace, run the graders with pytest, collect a report."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
+from gradekit.kit import CheckFile, Kit
+from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+from gradekit.sandbox import Limits, Workspace
+
+PYTEST_INI = Path(__file__).with_name("graders.ini")
+
+
+class GraderError(Exception):
+    """The graders themselves could not run (a broken grader file, a pytest usage error)."""
+
+
+def _pytest_args(kit: Kit, files: list[CheckFile], collect_only: bool) -> list[str]:
+    args = [str(f.path) for f in files]
+    args += ["-c", str(PYTEST_INI), "--rootdir", str(kit.root), "--import-mode=importlib",
+             "--disable-plugin-autoload", "-p", "pytest_timeout",
+             "-p", "no:terminal", "-p", "no:cacheprovider"]
+    if collect_only:
+        args.append("--collect-only")
+    return args
+
+
+def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, limits: Limits,
+                collect_only: bool = False) -> GradingSession:
+    session = GradingSession(workspace=workspace, limits=limits,
+                             visibility={f.path.resolve(): f.visibility for f in files})
+    if not files:
+        return session
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderError(f"the graders could not run (pytest exit {int(code)}):\n{sink.getvalue()[-2000:]}")
+    return session
+
+
+def collect_checks(kit: Kit, exercise_ids: list[str], public_only: bool = False) -> list[CheckInfo]:
+    """The checks the graders define, without running anything."""
+    session = run_graders(kit, kit.check_files(exercise_ids, public_only), None, Limits(), collect_only=True)
+    return session.collected
+
+
+def _exercise_result(exercise_id: str, session: GradingSession, workspace: Workspace) -> ExerciseResult:
+    results = session.results.get(exercise_id, [])
+    # A check that never reported (it should not happen) still counts, as failed.
+    reported = {r.id for r in results}
+    for info in session.collected:
+        if info.exercise_id == exercise_id and info.id not in reported:
+            results.append(CheckResult(info.id, info.name, 0.0, info.points, "error", info.visibility,
+                                       "the check did not run."))
+    if exercise_id not in workspace.present:
+        return ExerciseResult(exercise_id, "missing", results, f"{exercise_id}.py was not found in the submission folder.")
+    failure = session.import_failures.get(exercise_id)
+    if failure is not None:
+        return ExerciseResult(exercise_id, "error", results, failure.reason)
+    return ExerciseResult(exercise_id, "graded", results)
+
+
+def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, label: str,
+                    public_only: bool = False, limits: Limits | None = None) -> SubmissionReport:
+    started = time.monotonic()
+    files = kit.check_files(exercise_ids, public_only)
+    session = run_graders(kit, files, workspace, limits or Limits())
+    exercises = [_exercise_result(ex_id, session, workspace) for ex_id in exercise_ids]
+    return SubmissionReport(submission=label, exercises=exercises, duration_s=time.monotonic() - started,
+                            public_only=public_only or not kit.has_hidden)
+
+
+def grade_submission(kit: Kit, submission: Path, *, exercises: list[str] | None = None,
+                     public_only: bool = False, limits: Limits | None = None) -> SubmissionReport:
+    """Grade the exercise modules found in ``submission``; raises SubmissionError or KitError."""
+    exercise_ids = kit.select(exercises)
+    workspace = Workspace.create(submission, exercise_ids)
+    try:
+        return grade_workspace(kit, workspace, exercise_ids, label=str(submission), public_only=public_only, limits=limits)
+    finally:
+        workspace.cleanup()

@@ -1,0 +1,218 @@
+"""Entry point of the sandboxed child: ``python -I -m gradekit.harness.child``.
+
+Reads one request (JSON) from stdin, imports the student's module, runs one
+scenario and writes observations as JSON lines, tagged with the request's
+nonce, to the result pipe. It never decides anything: a missing line is a
+failure on the trusted side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import importlib.util
+import io
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from gradekit.harness import realtime
+from gradekit.harness.hygiene import HygieneProbe
+from gradekit.harness.loop import GradingLoop, GradingPolicy, VirtualClock, instrument_handles
+from gradekit.harness.monitor import Monitor, main_thread_location
+from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception
+from gradekit.harness.timepatch import TimePatch
+
+OUTPUT_CAP = 16 * 1024
+
+
+@dataclass
+class Request:
+    nonce: str
+    result_fd: int
+    module: str
+    scenarios: str
+    scenario: str
+    params: dict
+    import_limit: float = 5.0
+    stall_limit: float = 3.0
+    run_limit: float = 10.0
+
+
+class Reporter:
+    """Writes tagged JSON lines to the result pipe; thread-safe, final line once."""
+
+    def __init__(self, fd: int, nonce: str) -> None:
+        self._file = os.fdopen(fd, "w", encoding="utf-8", closefd=True)
+        self._nonce = nonce
+        self._lock = threading.Lock()
+        self._final = False
+
+    def send(self, event: str, **data: Any) -> None:
+        with self._lock:
+            if self._final:
+                return
+            line = json.dumps({"nonce": self._nonce, "event": event, **data}, default=repr)
+            self._file.write(line + "\n")
+            self._file.flush()
+            self._final = event in ("result", "import_error", "stalled")
+
+    def finish(self, event: str, **data: Any) -> None:
+        self.send(event, **data)
+        os._exit(0)  # skip atexit hooks and threads the student left running
+
+
+class Watchdog(threading.Thread):
+    """Ends the child with a report when the loop is stuck in one callback or a phase overruns."""
+
+    def __init__(self, reporter: Reporter, monitor: Monitor) -> None:
+        super().__init__(daemon=True, name="gradekit-watchdog")
+        self.reporter = reporter
+        self.monitor = monitor
+        self.phase = "import"
+        self.deadline = 0.0
+
+    def start_phase(self, phase: str, seconds: float) -> None:
+        self.phase = phase
+        self.deadline = realtime.perf_counter() + seconds
+
+    def run(self) -> None:
+        while True:
+            realtime.sleep(0.02)
+            now = realtime.perf_counter()
+            started = self.monitor.callback_started
+            where = main_thread_location(self.monitor.workspace)
+            if started is not None and now - started > self.stall_limit:
+                self.reporter.finish("stalled", phase=self.phase, seconds=round(now - started, 2), where=where)
+            if self.deadline and now > self.deadline:
+                event = "import_error" if self.phase == "import" else "stalled"
+                self.reporter.finish(
+                    event, phase=self.phase, timeout=True, seconds=round(now - self.deadline, 2), where=where,
+                    error={"type": "Timeout", "message": f"still running after the {self.phase} time limit", "where": where},
+                )
+
+    stall_limit = 3.0
+
+
+def _load_scenario(path: str, name: str):
+    spec = importlib.util.spec_from_file_location("gradekit_scenarios", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fn = getattr(module, name)
+    return fn, getattr(fn, "_gradekit_scenario", ScenarioSpec())
+
+
+def _isolate_sys_path(workspace: str) -> None:
+    """Only the workspace and installed packages stay importable (not the kit's own tree)."""
+    kit_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != kit_root]
+    sys.path.insert(0, workspace)
+    importlib.invalidate_caches()
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= OUTPUT_CAP else text[:OUTPUT_CAP] + "\n… truncated"
+
+
+async def _run_async(fn, harness: Harness, params: dict, spec: ScenarioSpec, probe: HygieneProbe):
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(probe.loop_exception_handler)
+    harness.t0 = harness.now()
+    task = loop.create_task(fn(harness, **params))
+    done, _ = await asyncio.wait({task}, timeout=spec.limit)
+    timed_out = not done
+    if timed_out:
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    this = asyncio.current_task()
+    leftovers = probe.note_pending(loop, exclude={this, task})
+    for t in leftovers:
+        t.cancel()
+    if leftovers:
+        await asyncio.wait(leftovers, timeout=1.0)
+    if timed_out:
+        return "timeout", None, None
+    if task.cancelled():
+        return "raised", None, {"type": "CancelledError", "message": "the scenario was cancelled", "where": ""}
+    exc = task.exception()
+    if exc is not None:
+        return "raised", None, describe_exception(exc, harness.workspace)
+    return "ok", task.result(), None
+
+
+def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, monitor: Monitor, probe: HygieneProbe):
+    if not asyncio.iscoroutinefunction(fn):
+        harness.t0 = harness.now()
+        try:
+            return "ok", fn(harness, **params), None
+        except BaseException as exc:  # the student's code may raise anything, SystemExit included
+            return "raised", None, describe_exception(exc, harness.workspace)
+    loop = asyncio.new_event_loop()
+    loop.set_debug(spec.debug)
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(_run_async(fn, harness, params, spec, probe))
+    except BaseException as exc:  # SystemExit/KeyboardInterrupt escape tasks
+        return "raised", None, describe_exception(exc, harness.workspace)
+    finally:
+        with contextlib.suppress(BaseException):
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        with contextlib.suppress(BaseException):
+            loop.close()
+        asyncio.set_event_loop(None)
+
+
+def main() -> None:
+    raw = sys.stdin.readline()
+    sys.stdin.close()
+    sys.stdin = io.StringIO()
+    request = Request(**json.loads(raw))
+    reporter = Reporter(request.result_fd, request.nonce)
+    workspace = os.getcwd() + os.sep
+    monitor = Monitor(workspace=workspace)
+    fn, spec = _load_scenario(request.scenarios, request.scenario)
+    clock = VirtualClock() if spec.clock == "virtual" else None
+    if clock is None:
+        monitor.real_threshold = 0.05
+    TimePatch(clock, monitor).install()
+    instrument_handles()
+    asyncio.set_event_loop_policy(GradingPolicy(lambda: GradingLoop(clock, monitor)))
+
+    watchdog = Watchdog(reporter, monitor)
+    watchdog.stall_limit = request.stall_limit
+    watchdog.start_phase("import", request.import_limit)
+    watchdog.start()
+
+    _isolate_sys_path(workspace)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            student = importlib.import_module(request.module)
+    except BaseException as exc:  # a broken module can raise anything, even SystemExit
+        reporter.finish("import_error", error=describe_exception(exc, workspace), output=_bounded(captured.getvalue()))
+    reporter.send("imported")
+
+    harness = Harness(student=student, workspace=workspace, clock=clock)
+    watchdog.start_phase("run", request.run_limit)
+    captured = io.StringIO()
+    with HygieneProbe() as probe:
+        with contextlib.redirect_stdout(captured):
+            status, value, error = _run_scenario(fn, spec, harness, request.params, monitor, probe)
+    reporter.finish(
+        "result",
+        status=status,
+        value=value,
+        error=error,
+        stdout=_bounded(captured.getvalue()),
+        stalls=[s.as_dict() for s in monitor.stalls],
+        hygiene=probe.result.as_dict(),
+        events=harness.events,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The event loop scenarios run on: a selector loop with an optional virtual clock.
+
+With a :class:`VirtualClock`, the loop never waits for a timer in real time: when
+nothing is ready it jumps straight to the next scheduled timer, so "sleep 1 s"
+costs microseconds and lands at exactly +1.0. Work that happens outside the loop
+(executor threads, thread-safe callbacks) is waited for in real time and the
+virtual clock follows the real time spent, as looptime does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass
+
+from gradekit.harness import realtime
+from gradekit.harness.monitor import Monitor
+
+#: Where virtual time starts: a realistic, non-zero monotonic reading.
+VIRTUAL_EPOCH = 1000.0
+#: The wall-clock time (time.time()) that corresponds to VIRTUAL_EPOCH.
+VIRTUAL_WALL_EPOCH = 1_767_225_600.0
+_EXTERNAL_STEP = 0.01
+
+
+@dataclass
+class VirtualClock:
+    now: float = VIRTUAL_EPOCH
+
+    def advance(self, seconds: float) -> None:
+        if seconds > 0:
+            self.now += seconds
+
+
+class GradingLoop(asyncio.SelectorEventLoop):
+    """A selector event loop instrumented for grading."""
+
+    def __init__(self, clock: VirtualClock | None, monitor: Monitor) -> None:
+        self._clock = clock
+        self._gradekit_monitor = monitor
+        self._external = weakref.WeakSet()
+        super().__init__()
+        if clock is not None:
+            self._real_select = self._selector.select
+            self._selector.select = self._virtual_select
+
+    @property
+    def virtual(self) -> bool:
+        return self._clock is not None
+
+    def time(self) -> float:
+        if self._clock is not None:
+            return self._clock.now
+        return realtime.monotonic()
+
+    def advance_clock(self, seconds: float) -> None:
+        if self._clock is not None:
+            self._clock.advance(seconds)
+
+    def run_in_executor(self, executor, func, *args):
+        future = super().run_in_executor(executor, func, *args)
+        self._external.add(future)
+        return future
+
+    def _virtual_select(self, timeout: float | None = None):
+        ready = self._real_select(0)
+        if ready or timeout == 0:
+            return ready
+        if timeout is None or any(not f.done() for f in self._external):
+            # Something outside the loop must act first: wait for it in real time,
+            # in small steps, and let virtual time follow.
+            step = _EXTERNAL_STEP if timeout is None else min(timeout, _EXTERNAL_STEP)
+            started = realtime.perf_counter()
+            ready = self._real_select(step)
+            self._clock.advance(min(realtime.perf_counter() - started, step))
+            return ready
+        target = self._clock.now + timeout
+        if self._scheduled:
+            when = self._scheduled[0]._when
+            if abs(when - target) < 1e-6:
+                target = max(target, when)
+        self._clock.now = max(self._clock.now, target)
+        return []
+
+
+class GradingPolicy(asyncio.DefaultEventLoopPolicy):
+    """Makes ``asyncio.run`` and ``asyncio.new_event_loop`` build grading loops."""
+
+    def __init__(self, factory) -> None:
+        super().__init__()
+        self._factory = factory
+
+    def new_event_loop(self):
+        return self._factory()
+
+
+def instrument_handles() -> None:
+    """Time every loop callback of a grading loop (idempotent)."""
+    handle_cls = asyncio.events.Handle
+    if getattr(handle_cls, "_gradekit_instrumented", False):
+        return
+    original = handle_cls._run
+
+    def _run(self):
+        monitor = getattr(self._loop, "_gradekit_monitor", None)
+        if monitor is None:
+            return original(self)
+        monitor.enter()
+        try:
+            return original(self)
+        finally:
+            monitor.leave(self._loop)
+
+    handle_cls._run = _run
+    handle_cls._gradekit_instrumented = True
