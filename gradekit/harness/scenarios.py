@@ -65,6 +65,10 @@ class Harness:
         """Seconds since the scenario started, rounded to the microsecond."""
         return round(self.now() - self.t0, 6)
 
+    async def sleep(self, seconds: float) -> None:
+        """``asyncio.sleep`` as captured before the student's import (safe from monkeypatching)."""
+        await realtime.async_sleep(seconds)
+
     def recorder(self) -> Recorder:
         return Recorder(now=self.elapsed)
 

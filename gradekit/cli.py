@@ -1,0 +1,112 @@
+"""The command line: ``python grade.py [grade|list|check] …`` (see shared/grader-contract.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gradekit.grading.runner import GraderError, collect_checks, grade_submission
+from gradekit.kit import Kit, KitError
+from gradekit.report.formats import RENDERERS, render_json
+from gradekit.sandbox.workspace import SubmissionError
+from gradekit.selfcheck import coverage_problems, prove_all
+
+EXIT_CANNOT_RUN = 1
+
+
+def _kit(ctx: click.Context) -> Kit:
+    return Kit.at(ctx.obj["kit_root"])
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Grade asyncio exercises in a sandbox. With no command: grade the default folder."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(grade)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise (id or exNN); repeatable.")
+@click.option("--public-only", is_flag=True, help="Run only the checks students can see.")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="What to print on stdout.")
+@click.option("--output", type=click.Path(path_type=Path), default=Path("grade-report.json"), show_default=True,
+              help="Where to write the JSON report.")
+@click.option("--fail-under", type=float, default=None, help="Exit 1 when the score is below this (for CI).")
+@click.pass_context
+def grade(ctx: click.Context, path: Path | None, exercises: tuple[str, ...], public_only: bool, fmt: str,
+          output: Path, fail_under: float | None) -> None:
+    """Grade one submission folder (default: the student template, or this student copy)."""
+    kit = _kit(ctx)
+    submission = path or kit.default_submission
+    report = grade_submission(kit, submission, exercises=list(exercises), public_only=public_only)
+    output.write_text(render_json(report) + "\n", encoding="utf-8")
+    click.echo(RENDERERS[fmt](report))
+    if fail_under is not None and report.score < fail_under:
+        click.echo(f"Score {report.score:g} is below --fail-under {fail_under:g}.", err=True)
+        ctx.exit(1)
+
+
+@cli.command("list")
+@click.option("--public-only", is_flag=True, help="List only the checks students can see.")
+@click.pass_context
+def list_(ctx: click.Context, public_only: bool) -> None:
+    """The exercises, their points and their checks."""
+    kit = _kit(ctx)
+    ids = kit.exercise_ids()
+    checks = collect_checks(kit, ids, public_only)
+    for ex_id in ids:
+        mine = [c for c in checks if c.exercise_id == ex_id]
+        click.echo(click.style(f"{ex_id}  {kit.title(ex_id)}  ({sum(c.points for c in mine):g} points)", bold=True))
+        for c in mine:
+            click.echo(f"    {c.points:>4g}  {c.name}  [{c.visibility}]")
+
+
+@cli.command("check")
+@click.option("--exercise", "exercises", multiple=True, help="Prove only this exercise; repeatable.")
+@click.option("--jobs", type=int, default=2, show_default=True, help="Gradings to run in parallel.")
+@click.pass_context
+def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int) -> None:
+    """Prove the graders: references score full marks, variants lose exactly what they name."""
+    kit = _kit(ctx)
+    if kit.kind != "kit":
+        raise KitError("`check` needs the kit itself (exercises/ with references), not a student copy")
+    ids = kit.select(list(exercises))
+    problems = [p for ex_id in ids for p in coverage_problems(kit, ex_id)]
+    proofs = prove_all(kit, ids, jobs=jobs)
+    for proof in proofs:
+        mark = click.style("ok  ", fg="green") if proof.ok else click.style("FAIL", fg="red")
+        lost = ", ".join(sorted(proof.failed)) or "nothing"
+        click.echo(f"{mark} {proof.exercise_id:<28} {proof.subject:<26} {proof.score:>4g}/{proof.max_score:g}  loses: {lost}")
+        for problem in proof.problems:
+            click.echo(f"       {problem}")
+    for problem in problems:
+        click.echo(click.style(f"FAIL {problem}", fg="red"))
+    bad = sum(not p.ok for p in proofs) + len(problems)
+    click.echo(f"\n{len(proofs) - sum(not p.ok for p in proofs)} of {len(proofs)} proofs hold"
+               + (f"; {len(problems)} coverage problem(s)" if problems else ""))
+    if bad:
+        ctx.exit(1)
+
+
+def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:
+    """Run the CLI; every failure to run exits 1 with a message, never a traceback."""
+    root = kit_root or Path.cwd()
+    try:
+        code = cli.main(args=argv, prog_name="grade.py", obj={"kit_root": root}, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_CANNOT_RUN
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        code = EXIT_CANNOT_RUN
+    except (KitError, SubmissionError, GraderError, OSError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        code = EXIT_CANNOT_RUN
+    sys.exit(code or 0)

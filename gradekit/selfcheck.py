@@ -1,0 +1,94 @@
+"""The kit proves itself: references score full marks, variants lose exactly what they name.
+
+A variant file declares the checks it must fail (test function names)::
+
+    EXPECTED_TO_FAIL = ["test_elapsed_is_the_slowest_fetch"]
+
+It is read with :mod:`ast`, never imported: variants are student-like code.
+"""
+
+from __future__ import annotations
+
+import ast
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gradekit.grading.runner import grade_workspace
+from gradekit.kit import Kit, KitError
+from gradekit.sandbox import Workspace
+
+
+@dataclass
+class Proof:
+    exercise_id: str
+    subject: str  # "reference" or the variant's file name
+    expected_failures: frozenset[str]
+    failed: frozenset[str]
+    score: float
+    max_score: float
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def expected_failures(variant: Path) -> frozenset[str]:
+    tree = ast.parse(variant.read_text(encoding="utf-8"), filename=str(variant))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXPECTED_TO_FAIL" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value))
+    raise KitError(f"{variant} does not declare EXPECTED_TO_FAIL = [...]")
+
+
+def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -> Proof:
+    workspace = Workspace.from_file(subject, exercise_id)
+    try:
+        report = grade_workspace(kit, workspace, [exercise_id], label=str(subject))
+    finally:
+        workspace.cleanup()
+    exercise = report.exercises[0]
+    failed = frozenset(t.id for t in exercise.failed)
+    name = "reference" if subject == kit.reference(exercise_id) else subject.name
+    proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score)
+    known = {t.id for t in exercise.tests}
+    if unknown := expected - known:
+        proof.problems.append(f"names checks that do not exist: {sorted(unknown)}")
+    if missed := expected - failed:
+        proof.problems.append(f"should fail but passed: {sorted(missed)}")
+    if extra := failed - expected:
+        details = "; ".join(f"{t.id}: {t.feedback} {t.detail[-1500:]}".strip() for t in exercise.failed if t.id in extra)
+        proof.problems.append(f"failed unexpectedly: {details}")
+    if name == "reference" and exercise.max_score != 10:
+        proof.problems.append(f"the checks add up to {exercise.max_score} points, not 10")
+    return proof
+
+
+def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Path, frozenset[str]]]:
+    subjects = [(exercise_id, kit.reference(exercise_id), frozenset())]
+    subjects += [(exercise_id, v, expected_failures(v)) for v in kit.variants(exercise_id)]
+    return subjects
+
+
+def _prove_args(args: tuple) -> Proof:
+    root, exercise_id, subject, expected = args
+    return prove(Kit.at(root), exercise_id, subject, expected)
+
+
+def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1) -> list[Proof]:
+    work = [(kit.root, ex, path, expected) for ex in exercise_ids for ex, path, expected in _subjects(kit, ex)]
+    if jobs <= 1:
+        return [_prove_args(w) for w in work]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_prove_args, work))
+
+
+def coverage_problems(kit: Kit, exercise_id: str) -> list[str]:
+    """An exercise needs a reference and at least four variants."""
+    problems = []
+    if not kit.reference(exercise_id).is_file():
+        problems.append(f"{exercise_id}: no reference.py")
+    if len(kit.variants(exercise_id)) < 4:
+        problems.append(f"{exercise_id}: only {len(kit.variants(exercise_id))} known-wrong variants (at least 4)")
+    return problems
