@@ -95,5 +95,9 @@ class Kit:
     def stub(self, exercise_id: str) -> Path:
         return self.root / "exercises" / exercise_id / "stub.py"
 
+    def alternatives(self, exercise_id: str) -> list[Path]:
+        """Correct solutions in other styles: each must score full marks too."""
+        return sorted((self.root / "exercises" / exercise_id / "alternatives").glob("*.py"))
+
     def variants(self, exercise_id: str) -> list[Path]:
         return sorted((self.root / "exercises" / exercise_id / "variants").glob("*.py"))

@@ -50,7 +50,7 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
         workspace.cleanup()
     exercise = report.exercises[0]
     failed = frozenset(t.id for t in exercise.failed)
-    name = "reference" if subject == kit.reference(exercise_id) else subject.name
+    name = "reference" if subject == kit.reference(exercise_id) else f"{subject.parent.name}/{subject.name}"
     proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score)
     known = {t.id for t in exercise.tests}
     if unknown := expected - known:
@@ -60,6 +60,8 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
     if extra := failed - expected:
         details = "; ".join(f"{t.id}: {t.feedback} {t.detail[-1500:]}".strip() for t in exercise.failed if t.id in extra)
         proof.problems.append(f"failed unexpectedly: {details}")
+    if not expected and exercise.score != exercise.max_score:
+        proof.problems.append(f"a correct solution scored {exercise.score:g}/{exercise.max_score:g}")
     if name == "reference" and exercise.max_score != 10:
         proof.problems.append(f"the checks add up to {exercise.max_score} points, not 10")
     return proof
@@ -67,6 +69,7 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
 
 def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Path, frozenset[str]]]:
     subjects = [(exercise_id, kit.reference(exercise_id), frozenset())]
+    subjects += [(exercise_id, a, frozenset()) for a in kit.alternatives(exercise_id)]
     subjects += [(exercise_id, v, expected_failures(v)) for v in kit.variants(exercise_id)]
     return subjects
 
