@@ -90,6 +90,12 @@ def _reason(status: str, final: dict) -> str:
             return f"your module did not finish importing within the time limit (an endless loop at import?{_where(final)})."
         output = f" Output: {_excerpt(final.get('output', ''))}" if final.get("output", "").strip() else ""
         return f"your module could not be imported: {error.get('type')}: {error.get('message')}{_where(error)}.{output}"
+    if status == "raised" and error.get("type") == "NotImplementedError":
+        return (f"not written yet: {error.get('where') or 'your function'} still raises NotImplementedError "
+                f"({error.get('message')}). Replace the stub's body with your solution.")
+    if status == "raised" and error.get("type") == "AttributeError" and "has no attribute" in error.get("message", ""):
+        return (f"your module is missing something the exercise needs: {error.get('message')}. "
+                "Keep the names and signatures of the statement exactly.")
     if status == "raised":
         return f"your code raised {error.get('type')}: {error.get('message')}{_where(error)}."
     if status == "timeout":

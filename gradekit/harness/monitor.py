@@ -59,10 +59,15 @@ class Monitor:
         self._cpu_started = realtime.thread_time()
         self.callback_started = realtime.perf_counter()
 
-    def cpu_in_callback(self) -> float:
+    def stall_so_far(self) -> float:
+        """CPU spent in the running callback once it counts as a stall, else 0.
+
+        Virtual clocks add it, so code that busy-waits on the clock sees time pass.
+        """
         if self.callback_started is None:
             return 0.0
-        return realtime.thread_time() - self._cpu_started
+        cpu = realtime.thread_time() - self._cpu_started
+        return cpu if cpu >= CPU_STALL else 0.0
 
     def leave(self, loop) -> None:
         started = self.callback_started

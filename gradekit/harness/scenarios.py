@@ -12,7 +12,7 @@ from gradekit.harness import realtime
 from gradekit.harness.fakes import Behaviour, FakeCallable, Outcome, Recorder
 from gradekit.harness.loop import GradingLoop, VirtualClock
 
-_loop_time = GradingLoop.time
+_loop_time = GradingLoop._time
 
 
 @dataclass(frozen=True)

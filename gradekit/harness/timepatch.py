@@ -13,7 +13,7 @@ import time
 
 from gradekit.harness import realtime
 from gradekit.harness.loop import VIRTUAL_EPOCH, VIRTUAL_WALL_EPOCH, GradingLoop, VirtualClock
-from gradekit.harness.monitor import CPU_STALL, Monitor
+from gradekit.harness.monitor import Monitor
 
 
 class TimePatch:
@@ -24,9 +24,7 @@ class TimePatch:
     def _virtual_now(self) -> float | None:
         if self.clock is None or realtime.get_ident() != realtime.MAIN_THREAD_ID:
             return None
-        # A busy-wait reading the clock must see time pass, or it would never end.
-        cpu = self.monitor.cpu_in_callback()
-        return self.clock.now + (cpu if cpu >= CPU_STALL else 0.0)
+        return self.clock.now + self.monitor.stall_so_far()
 
     def monotonic(self) -> float:
         now = self._virtual_now()

@@ -1,0 +1,24 @@
+"""Public checks of ex03: students can read and run these."""
+
+from gradekit.grading import check, expect, expect_elapsed
+
+EXERCISE = "ex03_fetch_all"
+LATENCIES = {"a": 0.3, "b": 0.1, "c": 0.2}
+
+
+@check("results keep the order of urls", points=3)
+def test_results_in_order(run):
+    value = run("fetch_with_latencies", latencies=LATENCIES).value()
+    expected = [f"<{u}>" for u in LATENCIES]
+    expect(value["result"] == expected, "results keep the order of urls", expected=expected,
+           observed=value["result"],
+           hint="asyncio.gather returns results in the order of its arguments, whatever order they finish in.")
+
+
+@check("elapsed ≈ the slowest fetch", points=3)
+def test_elapsed_is_the_slowest_fetch(run):
+    observation = run("fetch_with_latencies", latencies=LATENCIES)
+    value = observation.value()
+    expect_elapsed(value["elapsed"], max(LATENCIES.values()), "elapsed ≈ the slowest fetch (0.3 s)",
+                   stalls=observation.stalls,
+                   hint="start every fetch before awaiting any of them (asyncio.gather or create_task).")

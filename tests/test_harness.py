@@ -1,0 +1,143 @@
+"""The child harness: virtual clock, blocking detection, hygiene probes (through real children)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from gradekit.grading.plugin import GradingSession
+from gradekit.sandbox import Limits, Workspace
+
+SCENARIOS = '''
+import asyncio, time
+from gradekit.harness import scenario
+from gradekit.harness.fakes import Outcome
+
+@scenario
+async def sleeps(h):
+    t_loop, t_mono, t_perf = asyncio.get_running_loop().time(), time.monotonic(), time.perf_counter()
+    await asyncio.sleep(1.5)
+    loop = asyncio.get_running_loop()
+    return {"loop": loop.time() - t_loop, "mono": time.monotonic() - t_mono,
+            "perf": time.perf_counter() - t_perf, "elapsed": h.elapsed()}
+
+@scenario
+async def blocking(h):
+    time.sleep(0.75)
+    return {"elapsed": h.elapsed()}
+
+@scenario
+async def busy(h):
+    end = time.monotonic() + 0.3
+    while time.monotonic() < end:
+        pass
+    return {"elapsed": h.elapsed()}
+
+@scenario
+async def leaky(h):
+    async def forever():
+        await asyncio.sleep(3600)
+    async def boom():
+        raise ValueError("lost")
+    asyncio.get_running_loop().create_task(forever())
+    asyncio.get_running_loop().create_task(boom())
+    async def never(): pass
+    never()
+    await asyncio.sleep(0.1)
+    return {}
+
+@scenario
+async def patched_student(h):
+    fetch, rec = h.fake(Outcome(latency=2.0, value="v"))
+    value = await h.student.run(fetch)
+    return {"value": value, "elapsed": h.elapsed(), **rec.summary()}
+
+@scenario
+def sync_main(h):
+    t0 = time.monotonic()
+    h.student.main()
+    return {"mono": time.monotonic() - t0}
+
+@scenario
+async def hangs(h):
+    await asyncio.Event().wait()
+'''
+
+STUDENT = '''
+import asyncio, time
+_real_sleep = asyncio.sleep
+async def _fast_sleep(seconds, *a, **k):
+    return await _real_sleep(0)
+async def run(fetch):
+    asyncio.sleep = _fast_sleep          # a student "optimisation" the fakes must survive
+    time.monotonic = lambda: 0.0
+    asyncio.get_running_loop().time = lambda: 0.0
+    return await fetch("x")
+def main():
+    async def go():
+        await _real_sleep(2)
+    asyncio.run(go())
+'''
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    (tmp_path / "scen").mkdir()
+    scenarios = tmp_path / "scen" / "scenarios.py"
+    scenarios.write_text(SCENARIOS)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "ex00_probe.py").write_text(STUDENT)
+    workspace = Workspace.create(tmp_path / "sub", ["ex00_probe"])
+    session = GradingSession(workspace=workspace, limits=Limits(), visibility={})
+    yield lambda name: session.run_scenario("ex00_probe", scenarios, name, {})
+    workspace.cleanup()
+
+
+def test_virtual_clock_is_exact_and_costs_no_real_time(session):
+    started = time.monotonic()
+    obs = session("sleeps")
+    assert obs.ok, obs.reason
+    assert obs.value() == {"loop": 1.5, "mono": 1.5, "perf": 1.5, "elapsed": 1.5}
+    assert time.monotonic() - started < 1.5
+
+
+def test_time_sleep_on_the_loop_is_a_recorded_stall_that_moves_the_clock(session):
+    obs = session("blocking")
+    assert obs.value()["elapsed"] == 0.75
+    assert [(s["kind"], s["seconds"]) for s in obs.stalls] == [("time.sleep", 0.75)]
+
+
+def test_a_busy_loop_reading_the_clock_ends_and_is_reported(session):
+    obs = session("busy")
+    assert obs.ok, obs.reason
+    assert obs.stalls and obs.stalls[0]["kind"] == "busy"
+    assert obs.value()["elapsed"] >= 0.3
+
+
+def test_hygiene_probes_see_leaks_lost_exceptions_and_unawaited_coroutines(session):
+    hygiene = session("leaky").hygiene
+    assert any("forever" in t for t in hygiene["pending_tasks"])
+    assert any("lost" in m for m in hygiene["never_retrieved"])
+    assert any("never" in m and "was never awaited" in m for m in hygiene["never_awaited"])
+
+
+def test_fakes_keep_their_latency_when_the_student_patches_asyncio_and_time(session):
+    value = session("patched_student").value()
+    assert value["value"] == "v"
+    assert value["elapsed"] == 2.0
+    assert value["calls"][0]["ended"] == 2.0
+
+
+def test_asyncio_run_in_a_sync_scenario_uses_the_virtual_clock(session):
+    started = time.monotonic()
+    obs = session("sync_main")
+    assert obs.ok, obs.reason
+    assert time.monotonic() - started < 2
+
+
+def test_code_that_waits_forever_is_abandoned_on_the_virtual_clock(session):
+    obs = session("hangs")
+    assert obs.status == "timeout"
+    assert "did not finish" in obs.reason
