@@ -1,6 +1,7 @@
 """Build ``student_template/`` from ``exercises/``: the one source of truth.
 
-``python -m gradekit.template`` rewrites the generated files; ``--check`` exits 1 if
+``python -m gradekit.template`` rewrites the generated files (and the exercise
+table of the kit's README); ``--check`` exits 1 if
 the committed template differs from what would be generated (the tests run it).
 Hand-written template files (grade.py, the CI workflow, README) are listed in
 ``STATIC`` and left alone.
@@ -68,6 +69,25 @@ def build(kit: Kit, target: Path) -> None:
         (target / f.path).write_bytes(f.content)
 
 
+TABLE_START, TABLE_END = "<!-- exercises:start -->", "<!-- exercises:end -->"
+
+
+def exercise_table(kit: Kit) -> str:
+    rows = ["| exercise | concept |", "| --- | --- |"]
+    for ex_id in kit.exercise_ids():
+        title = kit.title(ex_id)
+        concept = title.split(" — ", 1)[1] if " — " in title else title
+        rows.append(f"| `{ex_id}` | {concept} |")
+    return "\n".join(rows)
+
+
+def readme_with_table(kit: Kit) -> str:
+    text = (kit.root / "README.md").read_text(encoding="utf-8")
+    head, rest = text.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    return f"{head}{TABLE_START}\n{exercise_table(kit)}\n{TABLE_END}{tail}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kit", type=Path, default=Path.cwd(), help="the kit's root folder")
@@ -77,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     target = kit.root / "student_template"
     if args.check:
         problems = differences(kit, target)
+        if readme_with_table(kit) != (kit.root / "README.md").read_text(encoding="utf-8"):
+            problems.append("differs: the exercise table in README.md")
         for p in problems:
             print(p)
         print("student_template is up to date" if not problems else "run: python -m gradekit.template")
         return 1 if problems else 0
     build(kit, target)
-    print(f"wrote {target}")
+    (kit.root / "README.md").write_text(readme_with_table(kit), encoding="utf-8")
+    print(f"wrote {target} and the exercise table of README.md")
     return 0
 
 
