@@ -69,10 +69,11 @@ class Reporter:
 class Watchdog(threading.Thread):
     """Ends the child with a report when the loop is stuck in one callback or a phase overruns."""
 
-    def __init__(self, reporter: Reporter, monitor: Monitor) -> None:
+    def __init__(self, reporter: Reporter, monitor: Monitor, stall_limit: float) -> None:
         super().__init__(daemon=True, name="gradekit-watchdog")
         self.reporter = reporter
         self.monitor = monitor
+        self.stall_limit = stall_limit
         self.phase = "import"
         self.deadline = 0.0
 
@@ -94,8 +95,6 @@ class Watchdog(threading.Thread):
                     event, phase=self.phase, timeout=True, seconds=round(now - self.deadline, 2), where=where,
                     error={"type": "Timeout", "message": f"still running after the {self.phase} time limit", "where": where},
                 )
-
-    stall_limit = 3.0
 
 
 def _load_scenario(path: str, name: str):
@@ -182,8 +181,7 @@ def main() -> None:
     instrument_handles()
     asyncio.set_event_loop_policy(GradingPolicy(lambda: GradingLoop(clock, monitor)))
 
-    watchdog = Watchdog(reporter, monitor)
-    watchdog.stall_limit = request.stall_limit
+    watchdog = Watchdog(reporter, monitor, request.stall_limit)
     watchdog.start_phase("import", request.import_limit)
     watchdog.start()
 
