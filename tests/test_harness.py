@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.grading.plugin import GradingSession
-from gradekit.sandbox import Limits, Workspace
+from gradekit.sandbox import SpawnSandbox, Workspace
 
 SCENARIOS = '''
 import asyncio, time
@@ -90,7 +90,7 @@ def session(tmp_path: Path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "ex00_probe.py").write_text(STUDENT)
     workspace = Workspace.create(tmp_path / "sub", ["ex00_probe"])
-    session = GradingSession(workspace=workspace, limits=Limits(), visibility={})
+    session = GradingSession(workspace=workspace, sandbox=SpawnSandbox(), visibility={})
     yield lambda name: session.run_scenario("ex00_probe", scenarios, name, {})
     workspace.cleanup()
 

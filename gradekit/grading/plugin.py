@@ -14,8 +14,7 @@ from gradekit.grading.checks import MARKER
 from gradekit.grading.feedback import CheckFailure
 from gradekit.grading.observation import Observation
 from gradekit.report.model import CheckResult
-from gradekit.sandbox import Limits, Workspace, run_child
-from gradekit.sandbox.process import harness_command
+from gradekit.sandbox import SpawnSandbox, Workspace
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
 
@@ -34,7 +33,7 @@ class GradingSession:
     """State of one pytest run over one submission."""
 
     workspace: Workspace | None
-    limits: Limits
+    sandbox: SpawnSandbox
     visibility: dict[Path, str]
     collected: list[CheckInfo] = field(default_factory=list)
     results: dict[str, list[CheckResult]] = field(default_factory=dict)
@@ -51,7 +50,7 @@ class GradingSession:
         folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
         try:
             shutil.copyfile(self.workspace.path / f"{exercise_id}.py", folder / f"{exercise_id}.py")
-            outcome = run_child(harness_command(), folder, request, self.limits)
+            outcome = self.sandbox.run(folder, request)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         observation = Observation.from_outcome(scenario, nonce, outcome)
