@@ -45,14 +45,14 @@ def blocking_note(stalls: list[dict]) -> str:
 
 
 def expect_elapsed(observed: float | None, target: float, prop: str, *, hint: str, stalls: list[dict] | None = None,
-                   rel: float = 0.10, floor: float = 0.05) -> None:
+                   rel: float = 0.10, floor: float = 0.05, note: str = "") -> None:
     expect(
         approx(observed, target, rel, floor),
         prop,
         expected=f"≈ {target:.3f} s (± {max(target * rel, floor):.3f} s)",
         observed=fmt_seconds(observed),
         hint=hint,
-        note=blocking_note(stalls or []),
+        note=" ".join(n for n in (note, blocking_note(stalls or [])) if n),
     )
 
 
