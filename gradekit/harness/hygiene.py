@@ -25,6 +25,11 @@ class Hygiene:
         }
 
 
+def _shorten(text: str, limit: int = 300) -> str:
+    """Keep both ends: debug-mode lines put the useful "took 1.0 seconds" last."""
+    return text if len(text) <= limit else f"{text[:limit // 2]} … {text[-limit // 2:]}"
+
+
 class _LogCapture(logging.Handler):
     def __init__(self, sink: list[str]) -> None:
         super().__init__(logging.DEBUG)
@@ -32,7 +37,7 @@ class _LogCapture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if len(self.sink) < 100:
-            self.sink.append(record.getMessage()[:300])
+            self.sink.append(_shorten(record.getMessage()))
 
 
 class HygieneProbe:
