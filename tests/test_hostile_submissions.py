@@ -20,7 +20,7 @@ CASES = {
     "busy loop inside a coroutine": (SIGNATURE + "    while True:\n        pass\n", "graded", "blocked the event loop"),
     "4 GiB allocation": ("hog = bytearray(4 * 1024 ** 3)\n", "error", "MemoryError"),
     "syntax error": ("def fetch_all(:\n", "error", "SyntaxError"),
-    "not UTF-8": (b"# \xff\xfe\xfa\n" + SIGNATURE.encode() + b"    return []\n", "error", "SyntaxError"),
+    "not UTF-8 (latin-1)": (SIGNATURE.encode() + b"    return ['caf\xe9']\n", "error", "save the file as UTF-8"),
     "missing function": ("def something_else():\n    pass\n", "graded", "missing something"),
     "raises at import": ("raise RuntimeError('boom at import')\n", "error", "boom at import"),
 }

@@ -89,7 +89,9 @@ def _reason(status: str, final: dict) -> str:
         if final.get("timeout"):
             return f"your module did not finish importing within the time limit (an endless loop at import?{_where(final)})."
         output = f" Output: {_excerpt(final.get('output', ''))}" if final.get("output", "").strip() else ""
-        return f"your module could not be imported: {error.get('type')}: {error.get('message')}{_where(error)}.{output}"
+        encoding = " (save the file as UTF-8)" if "codec can't decode" in str(error.get("message")) else ""
+        return (f"your module could not be imported: {error.get('type')}: {error.get('message')}{_where(error)}"
+                f"{encoding}.{output}")
     if status == "raised" and error.get("type") == "NotImplementedError":
         return (f"not written yet: {error.get('where') or 'your function'} still raises NotImplementedError "
                 f"({error.get('message')}). Replace the stub's body with your solution.")
