@@ -1,0 +1,37 @@
+from gradekit.grading import check, expect
+from gradekit.grading.feedback import blocking_note
+
+EXERCISE = "ex01_hello_loop"
+DELAY = 1.0
+TICK = 0.1
+
+
+@check("another task on the same loop keeps running during the wait", points=3)
+def test_other_task_keeps_running(run):
+    observation = run("hello_beside_ticker", delay=DELAY, tick=TICK)
+    value = observation.value()
+    expect(value["longest_pause"] <= TICK * 1.5,
+           f"a task ticking every {TICK} s keeps running while hello_world({DELAY}) waits",
+           expected=f"a tick at least every {TICK:.3f} s",
+           observed=(f"{value['ticks']} tick(s) during the {value['elapsed']:.3f} s call, "
+                     f"longest pause {value['longest_pause']:.3f} s"),
+           note=blocking_note(observation.stalls),
+           hint="time.sleep freezes the whole event loop; `await asyncio.sleep(delay)` lets other tasks run meanwhile.")
+
+
+@check("main() works with no loop running", points=2)
+def test_main_runs_hello_world(run):
+    value = run("main_without_loop").value()
+    prop = "main() runs hello_world() to completion when no event loop exists yet"
+    hint = "main() is a plain def whose body is asyncio.run(hello_world()): asyncio.run creates, runs and closes a loop."
+    if value["returned_coroutine"]:
+        expect(False, prop, expected="main() runs hello_world and returns None",
+               observed="main() returned a coroutine object (is it async def?)", hint=hint)
+    if value["error"] is not None:
+        error = value["error"]
+        where = f" at {error['where']}" if error.get("where") else ""
+        expect(False, prop, expected="no error", observed=f"{error['type']}: {error['message']}{where}",
+               hint=hint + " asyncio.get_event_loop() fails when no loop is set (always, from Python 3.14).")
+    expect(value["finished"] == 1, prop, expected="hello_world() started and finished once",
+           observed=f"started {value['started']} time(s), finished {value['finished']} time(s)",
+           hint=hint + " Calling hello_world() alone only creates a coroutine; nothing runs it.")

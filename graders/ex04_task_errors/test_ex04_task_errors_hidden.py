@@ -1,0 +1,67 @@
+from gradekit.grading import check, expect
+
+EXERCISE = "ex04_task_errors"
+
+# [latency, error message or None]
+FAILING = [[0.1, "job 0 failed"], [0.2, None], [0.3, "job 2 failed"], [0.3, "job 3 failed"]]
+# every job is still running at the cancel; two of them would fail later
+CANCELLED = [[1.0, None], [0.8, "job 1 failed"], [1.0, None], [1.2, "job 3 failed"], [1.0, None]]
+CANCEL_AT = 0.5
+
+
+@check("no \"Task exception was never retrieved\"", points=1)
+def test_no_exception_never_retrieved(run):
+    observation = run("failures_then_linger", specs=FAILING, linger=1.0)
+    value = observation.value()
+    expect(len(value["calls"]) == len(FAILING), "every job's exception is retrieved",
+           expected=f"all {len(FAILING)} jobs run", observed=f"{len(value['calls'])} job(s) called",
+           hint="call every job and collect what it returned or raised.")
+    lost = observation.hygiene.get("never_retrieved", [])
+    expect(not lost, "every job's exception is retrieved", expected="no \"Task exception was never retrieved\"",
+           observed=f"{len(lost)} lost exception(s), e.g. {lost[0] if lost else ''!r}",
+           hint="every task you create must be awaited (or its .exception() read) before run_jobs returns; "
+                "gather(..., return_exceptions=True) collects them all.")
+
+
+@check("cancelling run_jobs cancels every running job", points=2)
+def test_cancel_cancels_every_job(run):
+    value = run("cancel_run_jobs", specs=CANCELLED, cancel_at=CANCEL_AT).value()
+    eps = 1e-6
+    expect(not value["finished_early"] and value["calls"], f"cancelling run_jobs at {CANCEL_AT} s cancels every job still running",
+           expected="run_jobs still running its jobs at the cancel",
+           observed=f"run_jobs had already finished, having called {len(value['calls'])} job(s)",
+           hint="run_jobs must wait for its jobs (they take 1 s here) before it returns.")
+    late = [c["key"] for c in value["calls"] if c["started"] > CANCEL_AT + eps]
+    survived = [c["key"] for c in value["calls"]
+                if c["started"] <= CANCEL_AT + eps and c["outcome"] != "cancelled"
+                and (c["ended"] is None or c["ended"] > CANCEL_AT + eps)]
+    slow = [c["key"] for c in value["calls"]
+            if c["outcome"] == "cancelled" and c["ended"] is not None and c["ended"] > CANCEL_AT + 0.05]
+    prop = f"cancelling run_jobs at {CANCEL_AT} s cancels every job still running"
+    hint = ("when run_jobs is cancelled its jobs must be cancelled too: asyncio.gather and TaskGroup do it for you; "
+            "with create_task/asyncio.wait, cancel the tasks yourself in an except/finally block and re-raise.")
+    expect(not survived, prop, expected="every job still running at the cancel to end as cancelled",
+           observed=f"job(s) {survived} kept running and finished after run_jobs was cancelled", hint=hint)
+    expect(not late, prop, expected="no job started after the cancel",
+           observed=f"job(s) {late} started after run_jobs was cancelled", hint=hint)
+    expect(not slow, prop, expected=f"jobs cancelled at ≈ {CANCEL_AT} s",
+           observed=f"job(s) {slow} were cancelled only later", hint=hint)
+
+
+@check("cancelling run_jobs propagates CancelledError", points=2)
+def test_cancel_propagates(run):
+    value = run("cancel_run_jobs", specs=CANCELLED, cancel_at=CANCEL_AT).value()
+    outcome = value["outcome"]
+    observed = {
+        "cancelled": "CancelledError",
+        "still running": "run_jobs was still running 5 s after it was cancelled",
+        "raised": f"run_jobs raised {outcome.get('error', {}).get('type')}: {outcome.get('error', {}).get('message')}",
+        "returned": f"run_jobs returned normally: {outcome.get('value')}",
+    }[outcome["kind"]]
+    if value["finished_early"]:
+        observed += " (it had already finished before the cancel)"
+    expect(outcome["kind"] == "cancelled" and not value["finished_early"],
+           f"cancelling run_jobs at {CANCEL_AT} s makes it raise CancelledError",
+           expected="CancelledError raised by run_jobs", observed=observed,
+           hint="never swallow CancelledError: catch Exception (not BaseException) for a job's failure, and if "
+                "you catch CancelledError to clean up, re-raise it; it must not end up in the returned list.")
