@@ -28,6 +28,7 @@ def test_elapsed_equal_latencies(run):
     expect_elapsed(value["elapsed"], target,
                    f"{n} fetches of {latency:g} s with limit {limit} take ceil({n}/{limit}) × {latency:g} s",
                    stalls=observation.stalls,
-                   hint=f"keep exactly {limit} fetches running at once: wrap each fetch in `async with semaphore:` "
+                   hint=f"your code had up to {value['peak']} fetches in flight at once; "
+                        f"keep exactly {limit} running: wrap each fetch in `async with semaphore:` "
                         f"(asyncio.Semaphore({limit})) and start them all with gather; fewer is too slow, "
                         "more breaks the limit.")

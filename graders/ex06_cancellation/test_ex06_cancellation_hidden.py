@@ -1,0 +1,81 @@
+from gradekit.grading import check, expect
+
+EXERCISE = "ex06_cancellation"
+MESSAGES = ["m1", "m2", "m3", "m4", "m5"]
+
+
+def _never_awaited_note(observation) -> str:
+    warned = observation.hygiene.get("never_awaited") or []
+    return f"Python warned: {warned[0]}." if warned else ""
+
+
+def _closes(value: dict) -> str:
+    return f"{value['closed']} finished close() ({len(value['closes'])} started)"
+
+
+@check("close() awaited exactly once when send fails", points=2)
+def test_close_once_on_send_error(run):
+    observation = run("stream_failing", messages=MESSAGES, interval=0.5, fail_on=3)
+    value = observation.value()
+    expect(value["closed"] == 1 and len(value["closes"]) == 1,
+           "when the 3rd send raises ConnectionResetError, conn.close() has been awaited exactly once "
+           "by the time the function exits",
+           expected="1 finished close()", observed=_closes(value), note=_never_awaited_note(observation),
+           hint="an exception skips the rest of the function: put `await conn.close()` in a finally: block "
+                "so it runs however the sending ends.")
+
+
+@check("close() awaited exactly once when cancelled", points=2)
+def test_close_once_on_cancel(run):
+    observation = run("stream_cancelled", messages=MESSAGES, interval=1.0, cancel_at=1.6)
+    value = observation.value()
+    if value["cancelled_at"] is None:
+        expect(False, "close() on cancellation", expected="the function still running 1.6 s after it started",
+               observed=f"it had already ended ({len(value['sends'])} sends)",
+               hint="open the connection, then send one message per interval.")
+    after = [c for c in value["closes"] if c["started"] >= value["cancelled_at"]]
+    expect(value["closed"] == 1 and len(value["closes"]) == 1 and len(after) == 1,
+           f"when the task is cancelled (at {value['cancelled_at']:.3f} s, between two sends), conn.close() "
+           "has been awaited exactly once by the time it exits",
+           expected="1 finished close(), after the cancellation", observed=_closes(value),
+           note=_never_awaited_note(observation),
+           hint="cancellation raises asyncio.CancelledError at the current await; it is a BaseException, "
+                "so `except Exception` does not see it, but a finally: block does.")
+
+
+@check("CancelledError propagates when cancelled", points=1.5)
+def test_cancellation_propagates(run):
+    value = run("stream_cancelled", messages=MESSAGES, interval=1.0, cancel_at=1.6).value()
+    if value["outcome"] == "returned":
+        observed = f"it returned {value['result']!r} normally"
+    elif value["outcome"] == "raised":
+        error = value["error"]
+        observed = f"it raised {error['type']}" + (f": {error['message']}" if error["message"] else "")
+    elif value["outcome"] == "running":
+        observed = "it was still running long after cancel()"
+    else:
+        observed = "the task ended cancelled"
+    expect(value["outcome"] == "cancelled" and value["cancelled_at"] is not None,
+           "a cancelled stream_messages ends by raising CancelledError (it does not return normally)",
+           expected="the task ends cancelled", observed=observed,
+           hint="clean up in finally: (or except asyncio.CancelledError: … raise) and let the CancelledError "
+                "propagate; swallowing it hides the cancellation from whoever asked for it.")
+
+
+@check("sends are spaced by ≈ interval", points=1.5)
+def test_sends_spaced_by_interval(run):
+    interval = 1.0
+    messages = MESSAGES[:4]
+    value = run("stream", messages=messages, interval=interval).value()
+    if not value["opened"]:
+        expect(False, "sends are spaced by ≈ interval", expected="open() awaited first", observed="open() never finished",
+               hint="await conn.open() before the first send.")
+    start = value["opened"][0]
+    observed = [round(s["at"] - start, 3) for s in value["sends"]]
+    expected = [round(k * interval, 3) for k in range(len(messages))]
+    tolerance = max(0.1 * interval, 0.05)  # the catalog's ≈, on each gap
+    ok = len(observed) == len(expected) and all(abs(o - e) <= tolerance for o, e in zip(observed, expected))
+    expect(ok, f"with interval={interval:g}, the sends happen at these times after open() (± {tolerance:g} s)",
+           expected=expected, observed=observed,
+           hint="send the first message right after open(), then wait `interval` seconds (await asyncio.sleep) "
+                "between one send and the next — not before the first.")

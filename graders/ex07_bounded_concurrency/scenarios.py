@@ -1,0 +1,39 @@
+"""Scenarios for the hidden checks of ex07."""
+
+from asyncio import wait_for
+
+from gradekit.harness import scenario
+from gradekit.harness.fakes import Outcome
+
+#: How long (loop seconds, virtual) a call with a bad limit may take before it counts as hung.
+HANG_AFTER = 10.0
+
+
+@scenario
+async def fetch_urls(h, latencies: list[float], limit: int):
+    urls = [f"u{i}" for i in range(len(latencies))]
+    table = dict(zip(urls, latencies))
+    fetch, record = h.fake(lambda url: Outcome(latency=table[url], value=url.upper()))
+    result = await h.student.fetch_limited(urls, fetch, limit)
+    return {"result": result, "elapsed": h.elapsed(), **record.summary()}
+
+
+@scenario(limit=3 * HANG_AFTER)
+async def bad_limits(h, limits: list[int]):
+    outcomes = []
+    for limit in limits:
+        fetch, record = h.fake(Outcome(latency=0.1, value="x"))
+        try:
+            value = await wait_for(h.student.fetch_limited(["a", "b", "c"], fetch, limit), HANG_AFTER)
+        except TimeoutError:
+            outcomes.append({"limit": limit, "outcome": "hung", "waited": HANG_AFTER})
+        except NotImplementedError:
+            raise  # the stub: let the harness say "not written yet"
+        except ValueError:
+            outcomes.append({"limit": limit, "outcome": "ValueError"})
+        except Exception as exc:  # noqa: BLE001 - reported to the check as data
+            outcomes.append({"limit": limit, "outcome": "raised", "error": h.describe(exc)})
+        else:
+            outcomes.append({"limit": limit, "outcome": "returned", "value": repr(value)[:200],
+                             "fetches": len(record.calls)})
+    return outcomes

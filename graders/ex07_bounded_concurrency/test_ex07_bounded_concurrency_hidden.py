@@ -1,0 +1,64 @@
+from gradekit.grading import check, expect
+
+EXERCISE = "ex07_bounded_concurrency"
+EPS = 1e-6
+
+
+@check("never more than limit fetches in flight", points=3)
+def test_never_more_than_limit(run):
+    limit = 3
+    latencies = [0.4, 0.1, 0.3, 0.2, 0.5, 0.1, 0.2, 0.3, 0.1, 0.4]
+    value = run("fetch_urls", latencies=latencies, limit=limit).value()
+    expect(value["peak"] <= limit, f"never more than limit={limit} fetches in flight ({len(latencies)} urls)",
+           expected=f"at most {limit} at once", observed=f"{value['peak']} at once",
+           hint="the semaphore must be held for the whole fetch: `async with semaphore: return await fetch(url)` "
+                "inside the coroutine that does the fetch, not around creating the task.")
+
+
+@check("exactly limit fetches in flight when there is enough work", points=1)
+def test_limit_reached(run):
+    limit = 4
+    value = run("fetch_urls", latencies=[0.5] * 10, limit=limit).value()
+    expect(value["peak"] >= limit, f"the limit is used: {limit} fetches in flight at once (10 urls, limit {limit})",
+           expected=f"{limit} at once", observed=f"at most {value['peak']} at once",
+           hint=f"start every fetch concurrently and let asyncio.Semaphore({limit}) (or {limit} workers) "
+                "hold them back; awaiting one fetch after the other uses a single slot.")
+
+
+@check("a freed slot is reused at once", points=1)
+def test_freed_slot_reused(run):
+    limit = 3
+    latencies = [0.5, 0.1, 0.2, 0.4, 0.1, 0.3, 0.2, 0.1]
+    value = run("fetch_urls", latencies=latencies, limit=limit).value()
+    calls, peak = value["calls"], value["peak"]
+    for finished in sorted(c["ended"] for c in calls if c["ended"] is not None):
+        waiting = sum(1 for c in calls if c["started"] > finished + EPS)
+        if not waiting:
+            break
+        inflight = sum(1 for c in calls
+                       if c["started"] <= finished + EPS and (c["ended"] is None or c["ended"] > finished + EPS))
+        expect(inflight >= peak, "when a fetch finishes, the next url starts at once (unequal latencies)",
+               expected=f"{peak} fetches in flight again right after {finished:.3f} s",
+               observed=f"only {inflight} in flight while {waiting} urls still waited",
+               hint="don't wait for a whole batch to finish: with a Semaphore (or a pool of workers that each "
+                    "take the next url when done), a new fetch starts as soon as any fetch ends.")
+
+
+@check("limit < 1 raises ValueError", points=1)
+def test_limit_below_one_raises(run):
+    outcomes = run("bad_limits", limits=[0, -2]).value()
+    for outcome in outcomes:
+        limit = outcome["limit"]
+        if outcome["outcome"] == "ValueError":
+            continue
+        if outcome["outcome"] == "hung":
+            observed = f"the call never returned (gave up after {outcome['waited']:g} s)"
+        elif outcome["outcome"] == "returned":
+            observed = f"it returned {outcome['value']}"
+        else:
+            error = outcome["error"]
+            observed = f"it raised {error['type']}: {error['message']}"
+        expect(False, f"fetch_limited(urls, fetch, limit={limit}) raises ValueError", expected="ValueError",
+               observed=observed,
+               hint="check the argument first: `if limit < 1: raise ValueError(...)`; "
+                    "asyncio.Semaphore(0) never lets anyone in, so the fetches would wait forever.")

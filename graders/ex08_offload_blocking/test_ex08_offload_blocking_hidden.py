@@ -1,0 +1,35 @@
+from gradekit.grading import check, expect
+from gradekit.grading.feedback import blocking_note
+
+EXERCISE = "ex08_offload_blocking"
+PATHS = ["w.img", "x.img", "y.img", "z.img"]
+SECONDS = 0.2
+BOUND = 0.5  # "well under 0.8 s": one hash takes 0.2 s, all four one after the other 0.8 s
+
+
+@check("paths are hashed concurrently", points=3)
+def test_paths_hashed_concurrently(run):
+    observation = run("hash_paths", paths=PATHS, seconds=SECONDS)
+    value = observation.value()
+    expect(value["elapsed"] < BOUND,
+           f"{len(PATHS)} paths of {SECONDS:g} s each are hashed concurrently (well under {len(PATHS) * SECONDS:g} s)",
+           expected=f"< {BOUND:g} s (about {SECONDS:g} s)", observed=f"{value['elapsed']:.3f} s, "
+           f"with at most {value['peak_threads']} hash(es) running at once",
+           note=blocking_note(observation.stalls),
+           hint="start every hash before awaiting any: asyncio.gather over asyncio.to_thread(...) calls, "
+                "on an executor with enough threads (not max_workers=1).")
+
+
+@check("an exception from blocking_hash propagates", points=2)
+def test_exception_propagates(run):
+    value = run("hash_paths", paths=["ok1.img", "missing.img", "ok2.img"], seconds=SECONDS,
+                failing="missing.img").value()
+    if value["outcome"] == "raised":
+        observed = f"{value['error']['type']}: {value['error']['message']}"
+    else:
+        observed = f"it returned normally: {value['result']}"
+    expect(value["outcome"] == "raised" and value["error"]["type"] == "FileNotFoundError",
+           "when blocking_hash raises FileNotFoundError for one path, checksum_files raises it",
+           expected="FileNotFoundError raised by checksum_files", observed=observed,
+           hint="awaiting asyncio.to_thread (or a run_in_executor future) re-raises the thread's exception: "
+                "don't catch it, and don't use gather(return_exceptions=True).")

@@ -1,0 +1,69 @@
+"""Scenarios for the hidden checks of ex09 (real clock: aiosqlite works in a thread)."""
+
+import asyncio
+import os
+import sqlite3
+import tempfile
+
+from gradekit.harness import scenario
+
+_connect = sqlite3.connect  # captured before the student's module is imported
+
+
+def _fresh_db(h) -> str:
+    return os.path.join(tempfile.mkdtemp(prefix="ex09-", dir=h.workspace), "visits.db")
+
+
+def _pairs(result):
+    if not isinstance(result, list):
+        return repr(result)[:200]
+    return [list(r) if isinstance(r, (tuple, list)) and len(r) == 2 else repr(r)[:100] for r in result]
+
+
+def _read_back(path: str):
+    """The rows of table visits, read with the grader's own sqlite3 (None if there is no such table)."""
+    if not os.path.exists(path):
+        return None
+    con = _connect(path)
+    try:
+        found = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'visits'").fetchone()
+        if found is None:
+            return None
+        return [list(row) for row in con.execute("SELECT user, page FROM visits ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+@scenario(clock="real")
+async def record_then_top(h, visits: list, ns: list):
+    path = _fresh_db(h)
+    await h.student.record_visits(path, [tuple(v) for v in visits])
+    tops = {}
+    for n in ns:
+        tops[str(n)] = _pairs(await h.student.top_pages(path, n))
+    return {"tops": tops}
+
+
+@scenario(clock="real")
+async def record_and_read_back(h, batches: list, concurrent: bool = False):
+    """record_visits once per batch (one after the other, or all at once with gather) on a
+    fresh database; report what each call did and the rows the table holds afterwards."""
+    path = _fresh_db(h)
+    calls = [[tuple(v) for v in batch] for batch in batches]
+    outcomes = []
+    if concurrent:
+        results = await asyncio.gather(*(h.student.record_visits(path, c) for c in calls), return_exceptions=True)
+        for r in results:
+            if isinstance(r, NotImplementedError):
+                raise r  # the stub: reported as "not written yet"
+        outcomes = [h.describe(r) if isinstance(r, BaseException) else None for r in results]
+    else:
+        for c in calls:
+            try:
+                await h.student.record_visits(path, c)
+                outcomes.append(None)
+            except NotImplementedError:
+                raise  # the stub: reported as "not written yet"
+            except Exception as exc:
+                outcomes.append(h.describe(exc))
+    return {"raised": outcomes, "rows": _read_back(path)}

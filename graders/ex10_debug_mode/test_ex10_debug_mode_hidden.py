@@ -1,0 +1,65 @@
+import re
+
+from gradekit.grading import check, expect, expect_elapsed
+from gradekit.grading.feedback import blocking_note
+
+EXERCISE = "ex10_debug_mode"
+USERS = ["ann", "bob", "cy", "dee", "eve", "fay", "gus", "hal"]
+
+
+def _slow_callbacks(observation) -> list[str]:
+    """Debug mode's slow-callback warnings, shortened to "Executing <Task …> took N seconds".
+
+    The kit keeps the first 300 characters of each log line, and a debug-mode task repr is
+    long, so the "took N seconds" tail may be cut: match on the start of the line only.
+    """
+    slow = []
+    for line in observation.hygiene.get("asyncio_log", []):
+        if line.startswith("Executing <"):
+            took = re.search(r" took (\d+(?:\.\d+)?) seconds", line)
+            slow.append(f"Executing <Task …> took {took.group(1) if took else '…'} seconds")
+    return slow
+
+
+def _contains(error: dict | None, type_name: str) -> bool:
+    if not error:
+        return False
+    return error["type"] == type_name or any(_contains(e, type_name) for e in error.get("exceptions", []))
+
+
+@check("no slow callback in debug mode (nothing blocks the loop)", points=2)
+def test_no_slow_callback(run):
+    observation = run("notify", users=USERS, latency=0.5)
+    observation.value()
+    slow = _slow_callbacks(observation)
+    first = slow[0] if slow else ""
+    expect(not slow and not observation.stalls, "no slow callback reported by asyncio debug mode",
+           expected="no 'Executing … took … seconds' warning and no blocking call",
+           observed=f"{len(slow)} slow callback(s){f', first: {first!r}' if first else ''}",
+           note=blocking_note(observation.stalls),
+           hint="time.sleep freezes the whole event loop; to wait inside a coroutine use await asyncio.sleep, "
+                "and to wait for tasks, await them.")
+
+
+@check("elapsed ≈ one send (all users notified concurrently)", points=2)
+def test_elapsed_is_one_send(run):
+    observation = run("notify", users=USERS, latency=0.5)
+    value = observation.value()
+    expect_elapsed(value["elapsed"], 0.5, f"notify_all({len(USERS)} users) with sends of 0.5 s takes ≈ one send",
+                   stalls=observation.stalls,
+                   hint="start every send before waiting for any (asyncio.gather), and wait for exactly "
+                        "those sends, not a guessed delay.")
+
+
+@check("a failing send makes notify_all raise", points=2)
+def test_failing_send_raises(run):
+    observation = run("notify", users=["ann", "bob", "cy", "dee"], latency=0.3, failing=["cy"])
+    value = observation.value()
+    lost = observation.hygiene.get("never_retrieved", [])
+    expect(_contains(value["raised"], "ConnectionError"), "notify_all raises when send fails for one user",
+           expected="the ConnectionError from send (alone or in an ExceptionGroup)",
+           observed=(f"it raised {value['raised']['type']}: {value['raised']['message']}" if value["raised"]
+                     else f"it returned {value['result']!r}"),
+           note=("asyncio reported: 'Task exception was never retrieved'." if lost else ""),
+           hint="an exception inside a task is only seen by whoever awaits that task: await every send "
+                "(gather without return_exceptions) so the failure reaches the caller.")
