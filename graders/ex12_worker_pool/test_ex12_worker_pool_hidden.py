@@ -1,0 +1,57 @@
+from gradekit.grading import CheckFailure, check, expect
+
+EXERCISE = "ex12_worker_pool"
+
+HANG_HINT = (" Hint: a pool usually hangs when queue.join() waits for a queue.task_done() that never comes "
+             "(call it once per queue.get(), in a finally), or when a worker waits on queue.get() nobody feeds.")
+
+
+def _value(observation):
+    """The scenario's data; a hang gets a hint about task_done/join."""
+    if observation.status == "timeout":
+        raise CheckFailure(observation.reason + HANG_HINT)
+    return observation.value()
+
+
+@check("never more than `workers` in flight, and exactly `workers` reached", points=2)
+def test_workers_in_flight(run):
+    items = [f"job{i}" for i in range(10)]
+    value = _value(run("pool", items=items, latency=0.2, workers=3))
+    expect(value["peak"] == 3, "never more than `workers` handles in flight, and exactly `workers` reached",
+           expected="a peak of 3 handles in flight with workers=3", observed=f"a peak of {value['peak']}",
+           hint="start exactly `workers` consumer tasks, each handling one item at a time from the queue.")
+
+
+@check("no worker task left when it returns", points=2)
+def test_no_worker_left(run):
+    items = [f"job{i}" for i in range(6)]
+    observation = run("pool", items=items, latency=0.1, workers=4)
+    _value(observation)
+    pending = observation.hygiene.get("pending_tasks", [])
+    expect(not pending, "no worker task left when it returns", expected="no task still pending",
+           observed=f"{len(pending)} task(s) still pending: {', '.join(sorted(set(pending)))}",
+           hint="once the queue is drained, cancel the workers (they wait forever on queue.get()) and await them, "
+                "or end each one with a sentinel.")
+
+
+@check("an exception from handle propagates and stops the other workers", points=2)
+def test_error_stops_the_pool(run):
+    latencies = {f"job{i}": 0.3 for i in range(8)}
+    latencies["job2"] = 0.1  # starts at 0.3 s, raises at 0.4 s while job3 is still running
+    value = _value(run("pool_with_error", latencies=latencies, failing="job2", workers=2))
+    prop = "an exception from handle propagates and stops the other workers"
+    hint = ("let the worker's exception end process_all (await the workers with asyncio.wait/gather, or use a "
+            "TaskGroup) and cancel and await the other workers before raising.")
+    if "returned" in value:
+        observed = f"process_all returned {value['returned']!r} at {value['elapsed']:.3f} s"
+    else:
+        observed = f"raised {value['raised']['type']}: {value['raised']['message']} at {value['elapsed']:.3f} s"
+    expect(value.get("original", False), prop,
+           expected="the ValueError raised by handle (alone or in an ExceptionGroup)", observed=observed, hint=hint)
+    failed_at = next(c["ended"] for c in value["calls"] if c["key"] == "job2")
+    late = sorted(c["key"] for c in value["calls"] if c["started"] > failed_at + 1e-6)
+    expect(not late, prop, expected=f"no handle started after the failure at {failed_at:.3f} s",
+           observed=f"{len(late)} started later: {', '.join(late)}", hint=hint)
+    running = sorted(c["key"] for c in value["calls"] if c["outcome"] == "running")
+    expect(not running, prop, expected="no handle still running when the exception reaches the caller",
+           observed=f"still running: {', '.join(running)}", hint=hint)

@@ -1,0 +1,44 @@
+from gradekit.grading import approx, check, expect
+
+EXERCISE = "ex13_task_group"
+
+# Job 1 fails at 0.2 s while jobs 0 and 2 are still running; job 3 finished at 0.1 s.
+JOBS = [{"latency": 0.5, "value": "a"}, {"latency": 0.2, "error": "job 1 failed"},
+        {"latency": 0.4, "value": "c"}, {"latency": 0.1, "value": "d"}]
+FAILED_AT = 0.2
+STILL_RUNNING = [0, 2]
+
+
+def _describe(call):
+    ended = "" if call["ended"] is None else f" at {call['ended']:.3f} s"
+    return f"job {call['key']}: {call['outcome']}{ended}"
+
+
+@check("still-running jobs cancelled at the time of the first failure", points=3)
+def test_running_jobs_cancelled_at_failure(run):
+    value = run("fail_midway", jobs=JOBS).value()
+    calls = {c["key"]: c for c in value["settled"]["calls"]}
+    wrong = [calls[k] for k in STILL_RUNNING
+             if k not in calls or calls[k]["outcome"] != "cancelled" or not approx(calls[k]["ended"], FAILED_AT)]
+    expect(not wrong, "still-running jobs cancelled at the time of the first failure",
+           expected=f"jobs {STILL_RUNNING} cancelled at {FAILED_AT:.3f} s, when job 1 failed",
+           observed="; ".join(_describe(calls[k]) if k in calls else f"job {k}: never started" for k in STILL_RUNNING),
+           hint="the first failure must cancel the jobs still running right away, which asyncio.TaskGroup does "
+                "(gather, even with return_exceptions=True, cancels nothing).")
+
+
+@check("nothing left running when it returns or raises", points=2)
+def test_nothing_left_running(run):
+    value = run("fail_midway", jobs=JOBS).value()
+    at_end = value["at_end"]
+    running = [c for c in at_end["calls"] if c["outcome"] == "running"]
+    left = []
+    if running:
+        left.append(f"{len(running)} job(s) still running ({', '.join(str(c['key']) for c in running)})")
+    if at_end["pending_tasks"]:
+        left.append(f"{len(at_end['pending_tasks'])} task(s) still pending ({', '.join(at_end['pending_tasks'])})")
+    expect(not left, "nothing left running when it returns or raises",
+           expected=f"every job finished or cancelled when all_or_nothing ends (at {at_end['elapsed']:.3f} s)",
+           observed="; ".join(left),
+           hint="cancel() only requests cancellation: await the cancelled tasks before raising; "
+                "async with asyncio.TaskGroup() waits for all of its tasks.")
