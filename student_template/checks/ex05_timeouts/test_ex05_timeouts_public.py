@@ -1,0 +1,30 @@
+"""Public checks of ex05: students can read and run these."""
+
+from gradekit.grading import check, expect
+
+EXERCISE = "ex05_timeouts"
+PAGE = "<html>page</html>"
+
+
+def _outcome(value: dict) -> str:
+    if value["error"]:
+        error = value["error"]
+        return f"it raised {error['type']}" + (f": {error['message']}" if error["message"] else "")
+    return f"it returned {value['result']!r}"
+
+
+@check("a fast fetch returns its value", points=1)
+def test_fast_fetch_returns_its_value(run):
+    value = run("fetch_once", latency=0.2, timeout=1.0).value()
+    expect(value["error"] is None and value["result"] == PAGE,
+           "a fetch that finishes in time returns its value", expected=f"it returns {PAGE!r}", observed=_outcome(value),
+           hint="when fetch(url) finishes before the timeout, return what it returned.")
+
+
+@check("a slow fetch gives None", points=1.5)
+def test_slow_fetch_returns_none(run):
+    value = run("fetch_once", latency=5.0, timeout=1.0).value()
+    expect(value["error"] is None and value["result"] is None,
+           "a fetch slower than the timeout gives None", expected="it returns None", observed=_outcome(value),
+           hint="asyncio.timeout() and asyncio.wait_for() raise TimeoutError when time is up: "
+                "catch TimeoutError (not CancelledError) and return None (not '' or False).")

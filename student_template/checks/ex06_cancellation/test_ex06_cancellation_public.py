@@ -1,0 +1,39 @@
+"""Public checks of ex06: students can read and run these."""
+
+from gradekit.grading import check, expect
+
+EXERCISE = "ex06_cancellation"
+MESSAGES = ["hello", "how are you?", "bye"]
+
+
+def _outcome(value: dict) -> str:
+    if value["error"]:
+        error = value["error"]
+        return f"it raised {error['type']}" + (f": {error['message']}" if error["message"] else "")
+    return f"it returned {value['result']!r}"
+
+
+@check("sends every message in order and returns the count", points=1.5)
+def test_sends_all_and_returns_count(run):
+    value = run("stream", messages=MESSAGES, interval=0.5).value()
+    sent = [s["message"] for s in value["sends"] if s["outcome"] == "sent"]
+    ok = value["error"] is None and sent == MESSAGES and value["result"] == len(MESSAGES)
+    expect(ok, "every message is sent once, in order, and the count is returned",
+           expected=f"sends {MESSAGES}, returns {len(MESSAGES)}",
+           observed=f"sends {sent}, {_outcome(value)}",
+           hint="await conn.open(), then await conn.send(m) for each message, count them, and return the count.")
+
+
+@check("close() awaited exactly once on success", points=1.5)
+def test_close_once_on_success(run):
+    observation = run("stream", messages=MESSAGES, interval=0.5)
+    value = observation.value()
+    note = ""
+    if observation.hygiene.get("never_awaited"):
+        note = f"Python warned: {observation.hygiene['never_awaited'][0]}."
+    expect(value["closed"] == 1 and len(value["closes"]) == 1,
+           "after a successful run, conn.close() has been awaited exactly once when the function returns",
+           expected="1 finished close()", observed=f"{value['closed']} finished close() ({len(value['closes'])} started)",
+           note=note,
+           hint="close the connection once, in a finally: block, with `await conn.close()` "
+                "(calling it without await does nothing).")

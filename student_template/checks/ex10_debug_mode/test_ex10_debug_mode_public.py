@@ -1,0 +1,37 @@
+"""Public checks of ex10: students can read and run these (asyncio debug mode is on)."""
+
+from collections import Counter
+
+from gradekit.grading import check, expect
+
+EXERCISE = "ex10_debug_mode"
+USERS = ["ann", "bob", "cy", "dee", "eve", "fay"]
+
+
+@check("no coroutine is left never awaited", points=2)
+def test_no_never_awaited(run):
+    observation = run("notify", users=USERS, latency=0.5)
+    observation.value()
+    warnings = observation.hygiene.get("never_awaited", [])
+    expect(not warnings, "no 'coroutine ... was never awaited' warning", expected="no warning",
+           observed=f"{len(warnings)} warning(s), first: {warnings[0].splitlines()[0] if warnings else ''!r}",
+           hint="calling an async function only creates a coroutine object: nothing runs until you await it "
+                "(or hand it to create_task/gather). Debug mode shows where it was created.")
+
+
+@check("every user is notified before notify_all returns", points=2)
+def test_every_user_notified(run):
+    value = run("notify", users=USERS, latency=0.5).value()
+    prop = f"notify_all({len(USERS)} users) sends to each user once and returns the count"
+    hint = ("a task you create but never await may not even have started when your function returns: "
+            "await the sends (asyncio.gather) before returning.")
+    if value["raised"]:
+        error = value["raised"]
+        expect(False, prop, expected=f"it returns {len(USERS)}", observed=f"it raised {error['type']}: {error['message']}",
+               hint=hint)
+    sent = Counter(c["key"] for c in value["calls"] if c["outcome"] == "returned")
+    expect(sent == Counter(USERS), prop, expected=f"each of the {len(USERS)} users sent exactly once",
+           observed=f"{sum(sent.values())} send(s) completed when it returned "
+                    f"({sum(1 for c in value['calls'] if c['outcome'] == 'running')} still running)", hint=hint)
+    expect(value["result"] == len(USERS), prop, expected=f"it returns {len(USERS)}", observed=f"it returned {value['result']}",
+           hint="return how many users were notified.")
