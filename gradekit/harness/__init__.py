@@ -6,6 +6,6 @@ Nothing in this package decides a score; it only records observations.
 """
 
 from gradekit.harness.fakes import Call, FakeCallable, InFlight
-from gradekit.harness.scenarios import Harness, scenario
+from gradekit.harness.scenarios import Harness, public_scenarios, scenario
 
-__all__ = ["Call", "FakeCallable", "Harness", "InFlight", "scenario"]
+__all__ = ["Call", "FakeCallable", "Harness", "InFlight", "public_scenarios", "scenario"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -37,6 +39,21 @@ def scenario(fn: Callable | None = None, *, clock: str = "virtual", debug: bool 
         return f
 
     return mark(fn) if fn is not None else mark
+
+
+def public_scenarios(grader_file: str) -> ModuleType:
+    """The public ``scenarios.py`` of the exercise whose hidden grader file is ``grader_file``.
+
+    Hidden scenarios reuse the public module's fakes and helpers instead of copying
+    them: ``graders/<id>/scenarios.py`` loads ``exercises/<id>/checks/scenarios.py``.
+    """
+    grader = Path(grader_file).resolve()
+    exercise_id = grader.parent.name
+    path = grader.parents[2] / "exercises" / exercise_id / "checks" / "scenarios.py"
+    spec = importlib.util.spec_from_file_location(f"gradekit_public_scenarios_{exercise_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

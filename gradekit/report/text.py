@@ -24,10 +24,13 @@ def _exercise_lines(exercise: ExerciseResult) -> list[str]:
     if exercise.status != "graded":
         lines += _wrap(exercise.feedback, "      ")
         return lines
+    previous = None
     for test in exercise.failed:
         mark = click.style("✗", fg="red")
         lines.append(f"      {mark} {test.name} ({test.score:g}/{test.max_score:g}, {test.visibility})")
-        lines += _wrap(test.feedback, "          ")
+        same = test.feedback == previous
+        lines += ["          (same reason as above)"] if same else _wrap(test.feedback, "          ")
+        previous = test.feedback
     return lines
 
 
