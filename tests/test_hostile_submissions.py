@@ -72,3 +72,12 @@ def test_files_the_child_writes_do_not_reach_the_next_check(kit, submission):
     folder = submission({f"{BAD}.py": plant + reference_source(kit, BAD)})
     report = grade_submission(kit, folder, exercises=[BAD])
     assert report.exercises[0].score == 10, [t.feedback for t in report.exercises[0].failed]
+
+
+def test_student_code_cannot_import_the_kits_own_tree(kit, submission):
+    # The kit's checkout holds the references: it must not be importable from the sandbox.
+    probe = ("try:\n    import exercises\n    import graders\n    raise SystemExit('kit tree importable')\n"
+             "except ImportError:\n    pass\nimport aiosqlite  # installed dependencies stay importable\n")
+    folder = submission({f"{BAD}.py": probe + reference_source(kit, BAD)})
+    report = grade_submission(kit, folder, exercises=[BAD])
+    assert report.exercises[0].score == 10, report.exercises[0].feedback

@@ -105,10 +105,13 @@ def _load_scenario(path: str, name: str):
     return fn, getattr(fn, "_gradekit_scenario", ScenarioSpec())
 
 
-def _isolate_sys_path(workspace: str) -> None:
-    """Only the workspace and installed packages stay importable (not the kit's own tree)."""
-    kit_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != kit_root]
+def _isolate_sys_path(workspace: str, engine_path: str | None) -> None:
+    """Only the workspace and installed packages stay importable.
+
+    ``engine_path`` is the folder the bootstrap added to reach an uninstalled engine
+    (the kit's checkout, which also holds exercises/): it goes before student code runs.
+    """
+    sys.path[:] = [p for p in sys.path if p and p != engine_path]
     sys.path.insert(0, workspace)
     importlib.invalidate_caches()
 
@@ -165,7 +168,7 @@ def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, monito
         asyncio.set_event_loop(None)
 
 
-def main() -> None:
+def main(engine_path: str | None = None) -> None:
     raw = sys.stdin.readline()
     sys.stdin.close()
     sys.stdin = io.StringIO()
@@ -185,7 +188,7 @@ def main() -> None:
     watchdog.start_phase("import", request.import_limit)
     watchdog.start()
 
-    _isolate_sys_path(workspace)
+    _isolate_sys_path(workspace, engine_path)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):

@@ -169,7 +169,11 @@ def harness_command() -> list[str]:
     import gradekit
 
     engine_parent = str(Path(gradekit.__file__).resolve().parent.parent)
-    bootstrap = f"import sys; sys.path.append({engine_parent!r}); from gradekit.harness.child import main; main()"
+    bootstrap = (
+        f"import sys; p = {engine_parent!r}; added = p not in sys.path\n"
+        "if added: sys.path.append(p)\n"
+        "from gradekit.harness.child import main; main(engine_path=p if added else None)"
+    )
     return [sys.executable, "-I", "-c", bootstrap]
 
 
