@@ -146,7 +146,7 @@ async def _run_async(fn, harness: Harness, params: dict, spec: ScenarioSpec, pro
     return "ok", task.result(), None
 
 
-def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, monitor: Monitor, probe: HygieneProbe):
+def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, probe: HygieneProbe):
     if not asyncio.iscoroutinefunction(fn):
         harness.t0 = harness.now()
         try:
@@ -200,9 +200,8 @@ def main(engine_path: str | None = None) -> None:
     harness = Harness(student=student, workspace=workspace, clock=clock)
     watchdog.start_phase("run", request.run_limit)
     captured = io.StringIO()
-    with HygieneProbe() as probe:
-        with contextlib.redirect_stdout(captured):
-            status, value, error = _run_scenario(fn, spec, harness, request.params, monitor, probe)
+    with HygieneProbe() as probe, contextlib.redirect_stdout(captured):
+        status, value, error = _run_scenario(fn, spec, harness, request.params, probe)
     reporter.finish(
         "result",
         status=status,

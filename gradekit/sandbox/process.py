@@ -8,6 +8,7 @@ wall-clock limit passes, so stray grandchildren never outlive a check.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -56,10 +57,8 @@ def clean_environment(home: Path) -> dict[str, str]:
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class _Capture:
