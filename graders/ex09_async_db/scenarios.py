@@ -1,23 +1,19 @@
-"""Scenarios for the hidden checks of ex09 (real clock: aiosqlite works in a thread)."""
+"""Scenarios for the hidden checks of ex09 (real clock: aiosqlite works in a thread).
+
+``_connect`` (sqlite3.connect, captured before the student's module is imported),
+``_fresh_db`` and ``tops_after_record`` come from the public scenarios
+(exercises/ex09_async_db/checks/scenarios.py).
+"""
 
 import asyncio
 import os
-import sqlite3
-import tempfile
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios, scenario
 
-_connect = sqlite3.connect  # captured before the student's module is imported
-
-
-def _fresh_db(h) -> str:
-    return os.path.join(tempfile.mkdtemp(prefix="ex09-", dir=h.workspace), "visits.db")
-
-
-def _pairs(result):
-    if not isinstance(result, list):
-        return repr(result)[:200]
-    return [list(r) if isinstance(r, (tuple, list)) and len(r) == 2 else repr(r)[:100] for r in result]
+_public = public_scenarios(__file__)
+_connect = _public._connect
+_fresh_db = _public._fresh_db
+tops_after_record = _public.tops_after_record
 
 
 def _read_back(path: str):
@@ -36,12 +32,8 @@ def _read_back(path: str):
 
 @scenario(clock="real")
 async def record_then_top(h, visits: list, ns: list):
-    path = _fresh_db(h)
-    await h.student.record_visits(path, [tuple(v) for v in visits])
-    tops = {}
-    for n in ns:
-        tops[str(n)] = _pairs(await h.student.top_pages(path, n))
-    return {"tops": tops}
+    """record_visits once on a fresh database, then top_pages(n) for each n."""
+    return await tops_after_record(h, visits, ns)
 
 
 @scenario(clock="real")

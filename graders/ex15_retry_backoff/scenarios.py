@@ -1,61 +1,23 @@
-"""Scenarios for the hidden checks of ex15."""
+"""Scenarios for the hidden checks of ex15.
+
+``make_op``, ``raised_info`` and ``retry_result`` come from the public scenarios
+(exercises/ex15_retry_backoff/checks/scenarios.py).
+"""
 
 import asyncio
-import builtins
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios, scenario
 
-
-def make_op(h, plan: list[str], latency: float):
-    """A zero-argument op; call n does plan[n] (the last item repeats) after `latency` seconds.
-
-    An item is "ok" (return "result-<n>") or the name of a builtin exception, raised
-    as a fresh instance on every call so that identity can be checked.
-    """
-    calls, errors = [], []
-
-    async def op():
-        n = len(calls)
-        call = {"n": n, "started": h.elapsed(), "ended": None, "outcome": "running"}
-        calls.append(call)
-        try:
-            await h.sleep(latency)
-        except BaseException:
-            call["ended"], call["outcome"] = h.elapsed(), "cancelled"
-            raise
-        call["ended"] = h.elapsed()
-        item = plan[min(n, len(plan) - 1)]
-        if item == "ok":
-            call["outcome"] = "returned"
-            return f"result-{n}"
-        error = getattr(builtins, item)(f"failure of attempt {n + 1}")
-        errors.append(error)
-        call["outcome"] = f"raised {item}"
-        raise error
-
-    return op, calls, errors
-
-
-def raised_info(h, exc: BaseException, errors: list) -> dict:
-    info = h.describe(exc)
-    info["from_call"] = next((i for i, e in enumerate(errors) if e is exc), None)  # identity, not equality
-    info["errors_raised"] = len(errors)
-    return info
+_public = public_scenarios(__file__)
+make_op = _public.make_op
+raised_info = _public.raised_info
+retry_result = _public.retry_result
 
 
 @scenario
 async def call_retry(h, plan: list[str], attempts: int, base_delay: float, latency: float,
                      retry_on: list[str] | None = None):
-    op, calls, errors = make_op(h, plan, latency)
-    kwargs = {} if retry_on is None else {"retry_on": tuple(getattr(builtins, n) for n in retry_on)}
-    result, raised = None, None
-    try:
-        result = await h.student.retry(op, attempts, base_delay, **kwargs)
-    except NotImplementedError:
-        raise  # the stub: let the grader say "not written yet"
-    except Exception as exc:
-        raised = raised_info(h, exc, errors)
-    return {"result": result, "raised": raised, "ended": h.elapsed(), "calls": calls}
+    return await retry_result(h, plan, attempts, base_delay, latency, retry_on)
 
 
 @scenario

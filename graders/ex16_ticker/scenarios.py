@@ -1,27 +1,21 @@
-"""Scenarios for the hidden checks of ex16."""
+"""Scenarios for the hidden checks of ex16.
+
+``consume_ticker`` comes from the public scenarios (exercises/ex16_ticker/checks/scenarios.py).
+"""
 
 import asyncio
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios, scenario
+
+_public = public_scenarios(__file__)
+consume_ticker = _public.consume_ticker
 
 
 @scenario
 async def collect(h, interval: float, count: int, work: float = 0.0, slow_after: int | None = None,
                   slow_for: float = 0.0):
-    """Consume ticker(interval, count); after each tick the consumer works `work` seconds
-    (and `slow_for` more after tick `slow_after`). Returns [value, yielded at, asked at]."""
-    ticks = []
-    asked = h.elapsed()
-    async for k in h.student.ticker(interval, count):
-        ticks.append([k, h.elapsed(), asked])
-        if len(ticks) > count + 5:
-            break  # far too many ticks: stop here
-        if work:
-            await h.sleep(work)
-        if k == slow_after:
-            await h.sleep(slow_for)
-        asked = h.elapsed()
-    return {"ticks": ticks, "elapsed": h.elapsed()}
+    """Consume ticker(interval, count) with consume_ticker."""
+    return await consume_ticker(h, interval, count, work, slow_after, slow_for)
 
 
 def _new_tasks(before: set) -> list[str]:

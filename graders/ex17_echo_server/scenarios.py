@@ -1,59 +1,20 @@
 """Scenarios for the hidden checks of ex17 (run in the sandbox, real sockets on loopback).
 
 Every client read is bounded by a timeout, so a server that never answers makes a
-check fail instead of hanging.
+check fail instead of hanging. ``_start``, ``_connect``, ``_readline``, ``_close_client``
+and ``_shutdown`` come from the public scenarios (exercises/ex17_echo_server/checks/scenarios.py).
 """
 
 import asyncio
-import contextlib
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios, scenario
 
-HOST = "127.0.0.1"
-IO_TIMEOUT = 1.0  # seconds a client waits for any one reply
-
-
-async def _start(h):
-    """(server, port) or raise a RuntimeError whose message says what is wrong."""
-    try:
-        server = await asyncio.wait_for(h.student.start_echo_server(HOST, 0), IO_TIMEOUT)
-    except TimeoutError:
-        raise RuntimeError("start_echo_server() did not return within 1 s: it must start the server and return "
-                           "it (return the result of asyncio.start_server; do not await serve_forever())") from None
-    sockets = getattr(server, "sockets", None)
-    if not isinstance(server, asyncio.AbstractServer) or not sockets:
-        raise RuntimeError(f"start_echo_server() must return the asyncio.Server that asyncio.start_server "
-                           f"created, not {type(server).__name__}")
-    return server, sockets[0].getsockname()[1]
-
-
-async def _connect(port):
-    return await asyncio.wait_for(asyncio.open_connection(HOST, port), IO_TIMEOUT)
-
-
-async def _readline(reader, timeout=IO_TIMEOUT):
-    """One line as text, or None when nothing complete came back in time."""
-    try:
-        line = await asyncio.wait_for(reader.readline(), timeout)
-    except (TimeoutError, ConnectionError):
-        return None
-    return line.decode("utf-8", errors="replace")
-
-
-async def _close_client(writer):
-    writer.close()
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(writer.wait_closed(), IO_TIMEOUT)
-
-
-async def _shutdown(server):
-    """close() + wait_closed(), bounded: True when it finished in time."""
-    server.close()
-    try:
-        await asyncio.wait_for(server.wait_closed(), IO_TIMEOUT)
-    except TimeoutError:
-        return False
-    return True
+_public = public_scenarios(__file__)
+_start = _public._start
+_connect = _public._connect
+_readline = _public._readline
+_close_client = _public._close_client
+_shutdown = _public._shutdown
 
 
 @scenario(clock="real", limit=5.0)

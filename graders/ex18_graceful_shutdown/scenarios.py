@@ -1,50 +1,18 @@
 """Scenarios for the hidden checks of ex18 (run in the sandbox, virtual clock).
 
 Jobs are the integers 0, 1, 2 …; the grader's ``handle`` waits ``latencies[job]``
-seconds (0.1 s for any job it does not know).
+seconds (0.1 s for any job it does not know). ``_service`` and ``_bounded_stop`` come
+from the public scenarios (exercises/ex18_graceful_shutdown/checks/scenarios.py).
 """
 
 import asyncio
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios, scenario
 from gradekit.harness.fakes import Outcome
 
-STOP_BOUND = 30.0  # seconds of loop time the scenario waits for stop() before giving up on it
-
-
-def _service(h, workers: int, latencies: list[float]):
-    def behaviour(job):
-        known = isinstance(job, int) and 0 <= job < len(latencies)
-        return Outcome(latency=latencies[job] if known else 0.1)
-
-    handle, record = h.fake(behaviour)
-    return h.student.JobService(handle, workers), record
-
-
-async def _bounded_stop(h, service, timeout: float) -> dict:
-    """stop(timeout) run as a task and waited for at most STOP_BOUND s: what happened."""
-    started = h.now()
-    stopper = asyncio.ensure_future(service.stop(timeout))
-    done, _ = await asyncio.wait({stopper}, timeout=STOP_BOUND)
-    elapsed = round(h.now() - started, 6)
-    if not done:
-        return {"finished": False, "elapsed": elapsed}
-    error = stopper.exception()
-    if isinstance(error, NotImplementedError):
-        raise error  # an unwritten stop(): the engine says "not written yet"
-    if error is not None:
-        return {"finished": True, "elapsed": elapsed, "error": h.describe(error)}
-    return {"finished": True, "elapsed": elapsed, "count": stopper.result()}
-
-
-async def _try_submit(h, service, item) -> dict:
-    try:
-        await service.submit(item)
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # the check judges which exception it was
-        return {"raised": h.describe(exc)}
-    return {"raised": None}
+_public = public_scenarios(__file__)
+_service = _public._service
+_bounded_stop = _public._bounded_stop
 
 
 @scenario(limit=60.0)

@@ -4,8 +4,7 @@ from gradekit.harness import scenario
 from gradekit.harness.fakes import Outcome
 
 
-@scenario(debug=True)
-async def notify(h, users: list, latency: float, failing: list = ()):
+async def notify_with_fake_send(h, users: list, latency: float, failing: list = ()) -> dict:
     """notify_all with a fake ``send`` taking ``latency`` s; users in ``failing`` make it raise."""
     def behaviour(user):
         if user in failing:
@@ -22,3 +21,9 @@ async def notify(h, users: list, latency: float, failing: list = ()):
     except Exception as exc:
         raised = h.describe(exc)
     return {"result": result, "raised": raised, "elapsed": h.elapsed(), **record.summary()}
+
+
+@scenario(debug=True)
+async def notify(h, users: list, latency: float, failing: list = ()):
+    """notify_all with a fake ``send`` taking ``latency`` s; users in ``failing`` make it raise."""
+    return await notify_with_fake_send(h, users, latency, failing)

@@ -58,10 +58,8 @@ class FakeConnection:
         }
 
 
-@scenario
-async def stream(h, messages: list[str], interval: float):
-    """One uninterrupted call of stream_messages."""
-    conn = FakeConnection(h)
+async def stream_once(h, conn: FakeConnection, messages: list[str], interval: float) -> dict:
+    """Await stream_messages(conn, ...) once: its result or error, and what ``conn`` recorded."""
     result, error = None, None
     try:
         result = await h.student.stream_messages(conn, messages, interval)
@@ -71,3 +69,9 @@ async def stream(h, messages: list[str], interval: float):
         error = h.describe(exc)
     # Read at the moment the student's function gave back control.
     return {"result": result, "error": error, "elapsed": h.elapsed(), **conn.snapshot()}
+
+
+@scenario
+async def stream(h, messages: list[str], interval: float):
+    """One uninterrupted call of stream_messages."""
+    return await stream_once(h, FakeConnection(h), messages, interval)

@@ -42,9 +42,9 @@ def raised_info(h, exc: BaseException, errors: list) -> dict:
     return info
 
 
-@scenario
-async def call_retry(h, plan: list[str], attempts: int, base_delay: float, latency: float,
-                     retry_on: list[str] | None = None):
+async def retry_result(h, plan: list[str], attempts: int, base_delay: float, latency: float,
+                       retry_on: list[str] | None = None) -> dict:
+    """Await retry(op, attempts, base_delay[, retry_on]) on an op made by make_op: what it did."""
     op, calls, errors = make_op(h, plan, latency)
     kwargs = {} if retry_on is None else {"retry_on": tuple(getattr(builtins, n) for n in retry_on)}
     result, raised = None, None
@@ -55,3 +55,9 @@ async def call_retry(h, plan: list[str], attempts: int, base_delay: float, laten
     except Exception as exc:
         raised = raised_info(h, exc, errors)
     return {"result": result, "raised": raised, "ended": h.elapsed(), "calls": calls}
+
+
+@scenario
+async def call_retry(h, plan: list[str], attempts: int, base_delay: float, latency: float,
+                     retry_on: list[str] | None = None):
+    return await retry_result(h, plan, attempts, base_delay, latency, retry_on)

@@ -3,9 +3,8 @@
 from gradekit.harness import scenario
 
 
-@scenario
-async def collect(h, interval: float, count: int, work: float = 0.0, slow_after: int | None = None,
-                  slow_for: float = 0.0):
+async def consume_ticker(h, interval: float, count: int, work: float = 0.0, slow_after: int | None = None,
+                         slow_for: float = 0.0) -> dict:
     """Consume ticker(interval, count); after each tick the consumer works `work` seconds
     (and `slow_for` more after tick `slow_after`). Returns [value, yielded at, asked at]."""
     ticks = []
@@ -20,3 +19,10 @@ async def collect(h, interval: float, count: int, work: float = 0.0, slow_after:
             await h.sleep(slow_for)
         asked = h.elapsed()
     return {"ticks": ticks, "elapsed": h.elapsed()}
+
+
+@scenario
+async def collect(h, interval: float, count: int, work: float = 0.0, slow_after: int | None = None,
+                  slow_for: float = 0.0):
+    """Consume ticker(interval, count) with consume_ticker."""
+    return await consume_ticker(h, interval, count, work, slow_after, slow_for)
