@@ -61,7 +61,7 @@ def list_(ctx: click.Context, public_only: bool) -> None:
     checks = collect_checks(kit, ids, public_only)
     for ex_id in ids:
         mine = [c for c in checks if c.exercise_id == ex_id]
-        click.echo(click.style(f"{ex_id}  {kit.title(ex_id)}  ({sum(c.points for c in mine):g} points)", bold=True))
+        click.echo(click.style(f"{kit.title(ex_id)}  ({sum(c.points for c in mine):g} points)", bold=True))
         for c in mine:
             click.echo(f"    {c.points:>4g}  {c.name}  [{c.visibility}]")
 
