@@ -76,12 +76,14 @@ def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int) -> None:
     if kit.kind != "kit":
         raise KitError("`check` needs the kit itself (exercises/ with references), not a student copy")
     ids = kit.select(list(exercises))
-    problems = [p for ex_id in ids for p in coverage_problems(kit, ex_id)]
+    checks = collect_checks(kit, ids)
+    problems = [p for ex_id in ids
+                for p in coverage_problems(kit, ex_id, {c.id for c in checks if c.exercise_id == ex_id})]
     proofs = prove_all(kit, ids, jobs=jobs)
     for proof in proofs:
         mark = click.style("ok  ", fg="green") if proof.ok else click.style("FAIL", fg="red")
         lost = ", ".join(sorted(proof.failed)) or "nothing"
-        click.echo(f"{mark} {proof.exercise_id:<28} {proof.subject:<26} {proof.score:>4g}/{proof.max_score:g}  loses: {lost}")
+        click.echo(f"{mark} {proof.exercise_id:<28} {proof.subject:<38} {proof.score:>4g}/{proof.max_score:g}  loses: {lost}")
         for problem in proof.problems:
             click.echo(f"       {problem}")
     for problem in problems:

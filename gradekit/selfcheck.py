@@ -50,7 +50,14 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
         workspace.cleanup()
     exercise = report.exercises[0]
     failed = frozenset(t.id for t in exercise.failed)
-    name = "reference" if subject == kit.reference(exercise_id) else f"{subject.parent.name}/{subject.name}"
+    if expected == STUB_FAILS_ALL:
+        expected = frozenset(t.id for t in exercise.tests)
+    if subject == kit.reference(exercise_id):
+        name = "reference"
+    elif subject == kit.stub(exercise_id):
+        name = "stub.py"
+    else:
+        name = f"{subject.parent.name}/{subject.name}"
     proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score)
     known = {t.id for t in exercise.tests}
     if unknown := expected - known:
@@ -67,11 +74,16 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
     return proof
 
 
+STUB_FAILS_ALL = frozenset({"*"})  # the stub must fail every check
+
+
 def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Path, frozenset[str]]]:
     reference = kit.reference(exercise_id)
     subjects = [(exercise_id, reference, frozenset())] if reference.is_file() else []
     subjects += [(exercise_id, a, frozenset()) for a in kit.alternatives(exercise_id)]
     subjects += [(exercise_id, v, expected_failures(v)) for v in kit.variants(exercise_id)]
+    if kit.stub(exercise_id).is_file():
+        subjects.append((exercise_id, kit.stub(exercise_id), STUB_FAILS_ALL))
     return subjects
 
 
@@ -88,11 +100,18 @@ def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1) -> list[Proof]:
         return list(pool.map(_prove_args, work))
 
 
-def coverage_problems(kit: Kit, exercise_id: str) -> list[str]:
-    """An exercise needs a reference and at least four variants."""
+def coverage_problems(kit: Kit, exercise_id: str, check_ids: set[str]) -> list[str]:
+    """An exercise needs a reference, at least four variants, and every check failed by one.
+
+    A check that no known-wrong variant fails is unproven: nothing shows it can fail.
+    """
     problems = []
     if not kit.reference(exercise_id).is_file():
         problems.append(f"{exercise_id}: no reference.py")
-    if len(kit.variants(exercise_id)) < 4:
-        problems.append(f"{exercise_id}: only {len(kit.variants(exercise_id))} known-wrong variants (at least 4)")
+    variants = kit.variants(exercise_id)
+    if len(variants) < 4:
+        problems.append(f"{exercise_id}: only {len(variants)} known-wrong variants (at least 4)")
+    caught = set().union(*(expected_failures(v) for v in variants)) if variants else set()
+    if unproven := sorted(check_ids - caught):
+        problems.append(f"{exercise_id}: no variant fails {', '.join(unproven)} (unproven checks)")
     return problems
