@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import importlib.util
 import io
 import json
 import os
@@ -24,7 +23,7 @@ from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
 from gradekit.harness.loop import GradingLoop, GradingPolicy, VirtualClock, instrument_handles
 from gradekit.harness.monitor import Monitor, main_thread_location
-from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception
+from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception, load_module
 from gradekit.harness.timepatch import TimePatch
 
 OUTPUT_CAP = 16 * 1024
@@ -86,10 +85,11 @@ class Watchdog(threading.Thread):
             realtime.sleep(0.02)
             now = realtime.perf_counter()
             started = self.monitor.callback_started
-            where = main_thread_location(self.monitor.workspace)
             if started is not None and now - started > self.stall_limit:
+                where = main_thread_location(self.monitor.workspace)
                 self.reporter.finish("stalled", phase=self.phase, seconds=round(now - started, 2), where=where)
             if self.deadline and now > self.deadline:
+                where = main_thread_location(self.monitor.workspace)
                 event = "import_error" if self.phase == "import" else "stalled"
                 self.reporter.finish(
                     event, phase=self.phase, timeout=True, seconds=round(now - self.deadline, 2), where=where,
@@ -98,10 +98,7 @@ class Watchdog(threading.Thread):
 
 
 def _load_scenario(path: str, name: str):
-    spec = importlib.util.spec_from_file_location("gradekit_scenarios", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    fn = getattr(module, name)
+    fn = getattr(load_module("gradekit_scenarios", path), name)
     return fn, getattr(fn, "_gradekit_scenario", ScenarioSpec())
 
 

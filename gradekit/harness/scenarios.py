@@ -50,7 +50,12 @@ def public_scenarios(grader_file: str) -> ModuleType:
     grader = Path(grader_file).resolve()
     exercise_id = grader.parent.name
     path = grader.parents[2] / "exercises" / exercise_id / "checks" / "scenarios.py"
-    spec = importlib.util.spec_from_file_location(f"gradekit_public_scenarios_{exercise_id}", path)
+    return load_module(f"gradekit_public_scenarios_{exercise_id}", path)
+
+
+def load_module(name: str, path: str | Path) -> ModuleType:
+    """Execute a grader's scenario file by path (graders are not an importable package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
