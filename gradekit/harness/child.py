@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import inspect
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from typing import Any
 
 from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
-from gradekit.harness.loop import GradingLoop, GradingPolicy, VirtualClock, instrument_handles
+from gradekit.harness.loop import GradingLoop, VirtualClock, install_loop_factory, instrument_handles
 from gradekit.harness.monitor import Monitor, main_thread_location
 from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception, load_module
 from gradekit.harness.timepatch import TimePatch
@@ -144,7 +145,7 @@ async def _run_async(fn, harness: Harness, params: dict, spec: ScenarioSpec, pro
 
 
 def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, probe: HygieneProbe):
-    if not asyncio.iscoroutinefunction(fn):
+    if not inspect.iscoroutinefunction(fn):
         harness.t0 = harness.now()
         try:
             return "ok", fn(harness, **params), None
@@ -179,7 +180,7 @@ def main(engine_path: str | None = None) -> None:
         monitor.real_threshold = 0.05
     TimePatch(clock, monitor).install()
     instrument_handles()
-    asyncio.set_event_loop_policy(GradingPolicy(lambda: GradingLoop(clock, monitor)))
+    install_loop_factory(lambda: GradingLoop(clock, monitor))
 
     watchdog = Watchdog(reporter, monitor, request.stall_limit)
     watchdog.start_phase("import", request.import_limit)

@@ -87,15 +87,15 @@ class GradingLoop(asyncio.SelectorEventLoop):
         return []
 
 
-class GradingPolicy(asyncio.DefaultEventLoopPolicy):
-    """Makes ``asyncio.run`` and ``asyncio.new_event_loop`` build grading loops."""
+def install_loop_factory(factory) -> None:
+    """Make ``asyncio.run`` and ``asyncio.new_event_loop`` build grading loops.
 
-    def __init__(self, factory) -> None:
-        super().__init__()
-        self._factory = factory
-
-    def new_event_loop(self):
-        return self._factory()
+    ``asyncio.Runner`` (behind ``asyncio.run``) calls ``asyncio.events.new_event_loop``
+    when no factory is given, on 3.11 to 3.14; replacing that function avoids the
+    event-loop policy system, which is deprecated from 3.14 on.
+    """
+    asyncio.events.new_event_loop = factory
+    asyncio.new_event_loop = factory
 
 
 def instrument_handles() -> None:
