@@ -12,7 +12,7 @@ import pytest
 from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
 from gradekit.kit import CheckFile, Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
-from gradekit.sandbox import Limits, SpawnSandbox, Workspace
+from gradekit.sandbox import Limits, Workspace, choose_sandbox
 
 PYTEST_INI = Path(__file__).with_name("graders.ini")
 
@@ -32,8 +32,9 @@ def _pytest_args(kit: Kit, files: list[CheckFile], collect_only: bool) -> list[s
 
 
 def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, limits: Limits,
-                collect_only: bool = False) -> GradingSession:
-    session = GradingSession(workspace=workspace, sandbox=SpawnSandbox(limits),
+                collect_only: bool = False, require_isolation: bool = False) -> GradingSession:
+    sandbox = choose_sandbox(limits, require_isolation=require_isolation and not collect_only)
+    session = GradingSession(workspace=workspace, sandbox=sandbox,
                              visibility={f.path.resolve(): f.visibility for f in files})
     if not files:
         return session

@@ -184,6 +184,8 @@ class SpawnSandbox:
     touching the graders.
     """
 
+    isolation = "process"
+
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
 
