@@ -44,6 +44,10 @@ class Kit:
     def has_hidden(self) -> bool:
         return self.kind == "kit" and (self.root / "graders").is_dir()
 
+    def public_checks(self, exercise_id: str) -> Path:
+        """The folder of the exercise's public checks and scenarios."""
+        return self._public_dir(exercise_id)
+
     def _public_dir(self, exercise_id: str) -> Path:
         if self.kind == "kit":
             return self.root / "exercises" / exercise_id / "checks"

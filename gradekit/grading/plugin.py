@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from gradekit.grading.checks import MARKER
 from gradekit.grading.feedback import CheckFailure
 from gradekit.grading.observation import Observation
 from gradekit.report.model import CheckResult
-from gradekit.sandbox import SpawnSandbox, Workspace
+from gradekit.sandbox import Sandbox, Workspace
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
 
@@ -33,27 +32,41 @@ class GradingSession:
     """State of one pytest run over one submission."""
 
     workspace: Workspace | None
-    sandbox: SpawnSandbox
+    sandbox: Sandbox
     visibility: dict[Path, str]
+    #: Where each exercise's public scenarios.py is: hidden scenarios build on it.
+    public_scenarios: dict[str, Path] = field(default_factory=dict)
     collected: list[CheckInfo] = field(default_factory=list)
     results: dict[str, list[CheckResult]] = field(default_factory=dict)
     import_failures: dict[str, Observation] = field(default_factory=dict)
+    #: Identical runs (same scenario, same parameters) share one observation.
+    observations: dict[tuple, Observation] = field(default_factory=dict)
+    _texts: dict[Path, str] = field(default_factory=dict)
+
+    def _text(self, path: Path) -> str:
+        if path not in self._texts:
+            self._texts[path] = path.read_text(encoding="utf-8")
+        return self._texts[path]
 
     def run_scenario(self, exercise_id: str, scenarios: Path, scenario: str, params: dict) -> Observation:
         if self.workspace is None or exercise_id not in self.workspace.present:
             raise CheckFailure(f"{exercise_id}.py is missing from the submission folder.")
         if exercise_id in self.import_failures:
             return self.import_failures[exercise_id]
+        key = (exercise_id, scenarios, scenario, json.dumps(params, sort_keys=True, default=repr))
+        if key not in self.observations:
+            self.observations[key] = self._observe(exercise_id, scenarios, scenario, params)
+        return self.observations[key]
+
+    def _observe(self, exercise_id: str, scenarios: Path, scenario: str, params: dict) -> Observation:
+        public = self.public_scenarios.get(exercise_id)
         nonce = secrets.token_hex(16)
-        request = {"nonce": nonce, "module": exercise_id, "scenarios": str(scenarios), "scenario": scenario, "params": params}
-        # Each run gets a fresh folder with only this module: nothing one run writes reaches the next.
-        folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
-        try:
-            shutil.copyfile(self.workspace.path / f"{exercise_id}.py", folder / f"{exercise_id}.py")
-            outcome = self.sandbox.run(folder, request)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        observation = Observation.from_outcome(scenario, nonce, outcome)
+        # The kit's files are not visible in the sandbox: the scenario code travels with the request.
+        request = {"nonce": nonce, "module": exercise_id, "scenario": scenario, "params": params,
+                   "scenario_source": self._text(scenarios),
+                   "public_source": self._text(public) if public is not None and public.is_file() else None}
+        source = (self.workspace.path / f"{exercise_id}.py").read_bytes()
+        observation = Observation.from_outcome(scenario, nonce, self.sandbox.run(exercise_id, source, request))
         if observation.status == "import_error":
             self.import_failures[exercise_id] = observation
         return observation

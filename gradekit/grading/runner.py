@@ -12,7 +12,7 @@ import pytest
 from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
 from gradekit.kit import CheckFile, Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
-from gradekit.sandbox import Limits, Workspace, choose_sandbox
+from gradekit.sandbox import Limits, SpawnSandbox, Workspace, choose_sandbox
 
 PYTEST_INI = Path(__file__).with_name("graders.ini")
 
@@ -33,14 +33,21 @@ def _pytest_args(kit: Kit, files: list[CheckFile], collect_only: bool) -> list[s
 
 def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, limits: Limits,
                 collect_only: bool = False, require_isolation: bool = False) -> GradingSession:
-    sandbox = choose_sandbox(limits, require_isolation=require_isolation and not collect_only)
+    # Collecting runs no check, so it starts no sandbox.
+    sandbox = SpawnSandbox(limits) if collect_only else choose_sandbox(limits, require_isolation=require_isolation)
     session = GradingSession(workspace=workspace, sandbox=sandbox,
-                             visibility={f.path.resolve(): f.visibility for f in files})
+                             visibility={f.path.resolve(): f.visibility for f in files},
+                             public_scenarios={ex: kit.public_checks(ex) / "scenarios.py"
+                                               for ex in {f.exercise_id for f in files}})
     if not files:
+        sandbox.close()
         return session
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
+    finally:
+        sandbox.close()
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GraderError(f"the graders could not run (pytest exit {int(code)}):\n{sink.getvalue()[-2000:]}")
     return session

@@ -1,8 +1,9 @@
 """Entry point of the sandboxed child: ``python -I -m gradekit.harness.child``.
 
-Reads one request (JSON) from stdin, imports the student's module, runs one
-scenario and writes observations as JSON lines, tagged with the request's
-nonce, to the result pipe. It never decides anything: a missing line is a
+:func:`run_check` imports the student's module, runs one scenario and writes
+observations as JSON lines, tagged with the request's nonce, to the result pipe.
+It runs in a child forked by the sandbox's zygote (``gradekit.sandbox.zygote``)
+or, as ``main``, in a freshly spawned interpreter that reads its request on stdin. It never decides anything: a missing line is a
 failure on the trusted side.
 """
 
@@ -24,7 +25,7 @@ from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
 from gradekit.harness.loop import GradingLoop, VirtualClock, install_loop_factory, instrument_handles
 from gradekit.harness.monitor import Monitor, main_thread_location
-from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception, load_module
+from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception, load_source, provide_public_source
 from gradekit.harness.timepatch import TimePatch
 
 OUTPUT_CAP = 16 * 1024
@@ -32,12 +33,14 @@ OUTPUT_CAP = 16 * 1024
 
 @dataclass
 class Request:
+    """One check's instructions, from the trusted side (see ``GradingSession.run_scenario``)."""
+
     nonce: str
-    result_fd: int
-    module: str
-    scenarios: str
-    scenario: str
+    module: str  # the exercise module to import from the working folder
+    scenario: str  # the function of the scenario source to run
+    scenario_source: str  # the grader's scenarios.py, sent as text: the kit's files are not mounted here
     params: dict
+    public_source: str | None = None  # the exercise's public scenarios.py, for public_scenarios()
     import_limit: float = 5.0
     stall_limit: float = 3.0
     run_limit: float = 10.0
@@ -98,8 +101,10 @@ class Watchdog(threading.Thread):
                 )
 
 
-def _load_scenario(path: str, name: str):
-    fn = getattr(load_module("gradekit_scenarios", path), name)
+def _load_scenario(request: Request):
+    if request.public_source is not None:
+        provide_public_source(request.public_source)
+    fn = getattr(load_source("gradekit_scenarios", request.scenario_source), request.scenario)
     return fn, getattr(fn, "_gradekit_scenario", ScenarioSpec())
 
 
@@ -166,15 +171,16 @@ def _run_scenario(fn, spec: ScenarioSpec, harness: Harness, params: dict, probe:
         asyncio.set_event_loop(None)
 
 
-def main(engine_path: str | None = None) -> None:
-    raw = sys.stdin.readline()
-    sys.stdin.close()
-    sys.stdin = io.StringIO()
-    request = Request(**json.loads(raw))
-    reporter = Reporter(request.result_fd, request.nonce)
+def run_check(request: Request, result_fd: int, engine_path: str | None = None) -> None:
+    """Run one check in this process, whose working folder holds the student's module; never returns.
+
+    ``engine_path`` is a folder the caller added to ``sys.path`` to reach the engine; it is
+    removed before student code runs.
+    """
+    reporter = Reporter(result_fd, request.nonce)
     workspace = os.getcwd() + os.sep
     monitor = Monitor(workspace=workspace)
-    fn, spec = _load_scenario(request.scenarios, request.scenario)
+    fn, spec = _load_scenario(request)
     clock = VirtualClock() if spec.clock == "virtual" else None
     if clock is None:
         monitor.real_threshold = 0.05
@@ -210,6 +216,15 @@ def main(engine_path: str | None = None) -> None:
         hygiene=probe.result.as_dict(),
         events=harness.events,
     )
+
+
+def main(engine_path: str | None = None) -> None:
+    """Spawn-per-check entry: one JSON request on stdin, with the result pipe's fd in it."""
+    raw = json.loads(sys.stdin.readline())
+    sys.stdin.close()
+    sys.stdin = io.StringIO()
+    result_fd = raw.pop("result_fd")
+    run_check(Request(**raw), result_fd, engine_path)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,23 +41,39 @@ def scenario(fn: Callable | None = None, *, clock: str = "virtual", debug: bool 
     return mark(fn) if fn is not None else mark
 
 
+#: The exercise's public scenarios.py, sent by the trusted side with each request: in the
+#: sandbox the kit's files are not mounted, so it cannot be read by path.
+_provided_public: dict[str, str] = {}
+
+
+def provide_public_source(source: str) -> None:
+    _provided_public["source"] = source
+
+
 def public_scenarios(grader_file: str) -> ModuleType:
     """The public ``scenarios.py`` of the exercise whose hidden grader file is ``grader_file``.
 
     Hidden scenarios reuse the public module's fakes and helpers instead of copying
-    them: ``graders/<id>/scenarios.py`` loads ``exercises/<id>/checks/scenarios.py``.
+    them: ``graders/<id>/scenarios.py`` gets ``exercises/<id>/checks/scenarios.py``,
+    which the trusted side sends along with the hidden one.
     """
-    grader = Path(grader_file).resolve()
-    exercise_id = grader.parent.name
-    path = grader.parents[2] / "exercises" / exercise_id / "checks" / "scenarios.py"
-    return load_module(f"gradekit_public_scenarios_{exercise_id}", path)
+    if "source" in _provided_public:
+        return load_source("gradekit_public_scenarios", _provided_public["source"])
+    grader = Path(grader_file).resolve()  # outside a sandbox (tools, tests): read the kit's file
+    path = grader.parents[2] / "exercises" / grader.parent.name / "checks" / "scenarios.py"
+    return load_source("gradekit_public_scenarios", path.read_text(encoding="utf-8"))
 
 
-def load_module(name: str, path: str | Path) -> ModuleType:
-    """Execute a grader's scenario file by path (graders are not an importable package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def load_source(name: str, source: str) -> ModuleType:
+    """Execute a grader's scenario source as module ``name`` (graders are not an importable package).
+
+    The module is registered in ``sys.modules`` first, as an import would, so that
+    dataclasses and pickling inside it find their module.
+    """
+    module = ModuleType(name)
+    module.__file__ = f"<{name}>"
+    sys.modules[name] = module
+    exec(compile(source, f"<{name}>", "exec"), module.__dict__)
     return module
 
 

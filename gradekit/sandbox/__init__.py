@@ -1,28 +1,46 @@
 """Starting and policing the child processes that run student code.
 
-:func:`choose_sandbox` picks the strongest isolation this machine offers; every
-sandbox has ``isolation`` ("namespaces" or "process") and ``run(folder, request)``.
+:func:`choose_sandbox` picks the strongest isolation this machine offers. Every
+sandbox has ``isolation`` ("namespaces" or "process"), ``run(module, source,
+request)`` for one check, and ``close()``.
 """
 
+from __future__ import annotations
+
 from gradekit.sandbox.limits import Limits
+from gradekit.sandbox.namespaces import NamespaceSandbox, SandboxStartError, namespaces_unavailable
 from gradekit.sandbox.process import ChildOutcome, SpawnSandbox, run_child
 from gradekit.sandbox.workspace import Workspace
+
+Sandbox = NamespaceSandbox | SpawnSandbox
 
 
 class IsolationUnavailable(Exception):
     """Full isolation was required (``--require-isolation``) but this machine cannot provide it."""
 
 
-def choose_sandbox(limits: Limits | None = None, *, require_isolation: bool = False) -> SpawnSandbox:
-    """The sandbox to grade with; raises :class:`IsolationUnavailable` when required isolation is missing."""
-    sandbox = SpawnSandbox(limits)
-    if require_isolation and sandbox.isolation != "namespaces":
+def choose_sandbox(limits: Limits | None = None, *, require_isolation: bool = False) -> Sandbox:
+    """A started namespace sandbox where this machine can run one, else the process fallback.
+
+    Raises :class:`IsolationUnavailable` instead of falling back when ``require_isolation``.
+    """
+    reason = namespaces_unavailable()
+    if not reason:
+        sandbox = NamespaceSandbox(limits)
+        try:
+            sandbox.start()
+            return sandbox
+        except SandboxStartError as exc:
+            reason = str(exc)
+    if require_isolation:
         raise IsolationUnavailable(
-            "full isolation (Linux namespaces through bubblewrap) is not available on this machine, and "
-            "--require-isolation was given: install bubblewrap (apt-get install bubblewrap) on Linux, "
-            "or drop --require-isolation to grade with process isolation only."
+            f"full isolation (Linux namespaces through bubblewrap) is not available here: {reason}. "
+            "--require-isolation refuses to grade without it: on Linux, install bubblewrap "
+            "(apt-get install bubblewrap) and allow unprivileged user namespaces; or drop "
+            "--require-isolation to grade with process isolation only."
         )
-    return sandbox
+    return SpawnSandbox(limits)
 
 
-__all__ = ["ChildOutcome", "IsolationUnavailable", "Limits", "SpawnSandbox", "Workspace", "choose_sandbox", "run_child"]
+__all__ = ["ChildOutcome", "IsolationUnavailable", "Limits", "NamespaceSandbox", "Sandbox", "SandboxStartError",
+           "SpawnSandbox", "Workspace", "choose_sandbox", "namespaces_unavailable", "run_child"]

@@ -11,18 +11,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import selectors
+import shutil
 import signal
 import subprocess
+import tempfile
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradekit.sandbox.capture import Capture, pump
 from gradekit.sandbox.limits import Limits
-
-TRUNCATED = b"\n\xe2\x80\xa6 truncated"
-
 
 @dataclass
 class ChildOutcome:
@@ -61,24 +60,6 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-class _Capture:
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.data = bytearray()
-        self.truncated = False
-
-    def feed(self, chunk: bytes) -> None:
-        room = self.cap - len(self.data)
-        if room > 0:
-            self.data += chunk[:room]
-        if len(chunk) > room:
-            self.truncated = True
-
-    def text(self) -> str:
-        raw = bytes(self.data) + (TRUNCATED if self.truncated else b"")
-        return raw.decode("utf-8", errors="replace")
-
-
 def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits) -> ChildOutcome:
     """Start ``argv`` in ``cwd`` and send it ``request`` (plus ``result_fd``) as one JSON line."""
     result_r, result_w = os.pipe()
@@ -106,8 +87,10 @@ def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits) -> Chil
     except BrokenPipeError:
         pass
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
-    streams = {out_fd: _Capture(limits.output_bytes), err_fd: _Capture(limits.output_bytes), result_r: _Capture(4 << 20)}
-    timed_out = _pump(proc, pgid, streams, started + limits.wall_seconds)
+    streams = {out_fd: Capture(limits.output_bytes), err_fd: Capture(limits.output_bytes),
+               result_r: Capture(limits.result_bytes)}
+    timed_out = pump(streams, started + limits.wall_seconds, exited=lambda: proc.poll() is not None,
+                     kill=lambda: _kill_group(pgid))
     _kill_group(pgid)
     returncode = proc.wait()
     os.close(result_r)
@@ -121,41 +104,6 @@ def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits) -> Chil
         results=bytes(streams[result_r].data),
         wall_seconds=round(time.monotonic() - started, 3),
     )
-
-
-def _pump(proc: subprocess.Popen, pgid: int, streams: dict[int, _Capture], deadline: float) -> bool:
-    """Drain every stream until all close; True when the wall-clock limit struck first."""
-    selector = selectors.DefaultSelector()
-    for fd in streams:
-        os.set_blocking(fd, False)
-        selector.register(fd, selectors.EVENT_READ)
-    open_fds = set(streams)
-    exited_at: float | None = None
-    try:
-        while open_fds:
-            now = time.monotonic()
-            if now >= deadline:
-                _kill_group(pgid)
-                return True
-            if exited_at is None and proc.poll() is not None:
-                # The child is gone; anything still holding our pipes is a stray.
-                exited_at = now
-                _kill_group(pgid)
-            if exited_at is not None and now - exited_at > 1.0:
-                break
-            for key, _ in selector.select(timeout=min(0.05, deadline - now)):
-                try:
-                    chunk = os.read(key.fd, 65536)
-                except BlockingIOError:
-                    continue
-                if chunk:
-                    streams[key.fd].feed(chunk)
-                else:
-                    selector.unregister(key.fd)
-                    open_fds.discard(key.fd)
-    finally:
-        selector.close()
-    return False
 
 
 def harness_command() -> list[str]:
@@ -177,11 +125,11 @@ def harness_command() -> list[str]:
 
 
 class SpawnSandbox:
-    """Runs each scenario in a freshly started interpreter (about 60 ms each).
+    """The fallback where namespaces are unavailable: a fresh interpreter per check.
 
-    The grading side only calls :meth:`run`, so a fork server that pre-imports the
-    harness and forks a sandboxed child per request can replace this class without
-    touching the graders.
+    Each check gets a new temporary folder holding only the module under test, its own
+    process group, rlimits and a clean environment; it can still read whatever the
+    grading user can read (see docs/security.md).
     """
 
     isolation = "process"
@@ -189,5 +137,13 @@ class SpawnSandbox:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
 
-    def run(self, folder: Path, request: dict) -> ChildOutcome:
-        return run_child(harness_command(), folder, request, self.limits)
+    def run(self, module: str, source: bytes, request: dict) -> ChildOutcome:
+        folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
+        try:
+            (folder / f"{module}.py").write_bytes(source)
+            return run_child(harness_command(), folder, request, self.limits)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        """Nothing outlives a check here."""

@@ -1,0 +1,212 @@
+"""PID 1 of a submission's sandbox: imports the harness once, forks one child per check.
+
+Runs *inside* the namespaces (see :mod:`gradekit.sandbox.namespaces`), started as
+``python -I -c "...; from gradekit.sandbox.zygote import main; main()"``. It reads
+jobs from stdin and answers on the fd it is given, each a length-prefixed JSON frame:
+
+* job: ``{"module", "source" (base64), "request", "limits"}``, or ``{"probe": true}``
+* answer: ``{"returncode", "timed_out", "stdout", "stderr", "results" (base64), "wall_seconds"}``
+
+For each job it empties ``/tmp``, writes the student's module into a fresh folder
+there, forks, and the child applies the limits and runs
+:func:`gradekit.harness.child.run_check`. Because the zygote is the namespace's
+init, ``kill(-1, SIGKILL)`` after each check ends every process the check started,
+daemons in a new session included, and nothing the check runs can kill or stop the
+zygote (the kernel drops signals to an init from inside its namespace unless it
+handles them) or trace it (it is not dumpable).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ctypes
+import gc
+import json
+import os
+import shutil
+import signal
+import stat
+import struct
+import sys
+import time
+
+from gradekit.harness import child
+from gradekit.sandbox.capture import Capture, pump
+from gradekit.sandbox.limits import Limits
+
+HEADER = struct.Struct(">I")
+MAX_FRAME = 16 << 20
+REQUESTS_FD = 0
+SCRATCH = "/tmp"
+PR_SET_DUMPABLE = 4
+#: Imported once here so that no check pays for them (ex09 uses aiosqlite).
+WARM_IMPORTS = ("aiosqlite", "sqlite3", "concurrent.futures.thread", "socket", "selectors", "random", "decimal")
+
+
+class ProtocolError(Exception):
+    """The trusted side sent something that is not a job frame."""
+
+
+def read_frame(fd: int) -> bytes | None:
+    """One frame from ``fd``, or None at end of file."""
+    header = _read_exactly(fd, HEADER.size)
+    if header is None:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > MAX_FRAME:
+        raise ProtocolError(f"frame of {size} bytes is over the {MAX_FRAME}-byte limit")
+    body = _read_exactly(fd, size)
+    if body is None:
+        raise ProtocolError("the stream ended inside a frame")
+    return body
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, remaining)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def write_frame(fd: int, body: bytes) -> None:
+    data = HEADER.pack(len(body)) + body
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _set_dumpable(flag: bool) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
+
+
+def wipe(folder: str) -> None:
+    """Remove everything in ``folder`` (a check may leave read-only or unlistable folders)."""
+
+    def unlock(function, path, _exc_info) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(path), stat.S_IRWXU)
+            os.chmod(path, stat.S_IRWXU)
+            function(path)
+
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, stat.S_IRWXU)
+            shutil.rmtree(path, onerror=unlock)  # noqa: onexc is 3.12+
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+def kill_all_but_me() -> None:
+    """SIGKILL every other process of the namespace, then reap them all."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(-1, signal.SIGKILL)
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def _child(folder: str, job: dict, limits: Limits, pipes: tuple[int, int, int]) -> None:
+    """In the forked child: stdio onto the capture pipes, the result pipe on fd 3, limits, run."""
+    result_w, out_w, err_w = pipes
+    try:
+        os.close(REQUESTS_FD)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        os.dup2(result_w, 3)
+        os.closerange(4, 1 << 16)
+        _set_dumpable(True)  # the zygote stays untraceable; the check's own process need not be
+        os.chdir(folder)
+        limits.apply(count_processes=True)
+        child.run_check(child.Request(**job["request"]), 3)
+    finally:
+        os._exit(70)
+
+
+def run_job(job: dict) -> dict:
+    limits = Limits(**job["limits"])
+    wipe(SCRATCH)
+    folder = os.path.join(SCRATCH, "check")
+    os.mkdir(folder)
+    with open(os.path.join(folder, f"{job['module']}.py"), "wb") as f:
+        f.write(base64.b64decode(job["source"]))
+    result_r, result_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        for fd in (result_r, out_r, err_r):
+            os.close(fd)
+        _child(folder, job, limits, (result_w, out_w, err_w))
+    for fd in (result_w, out_w, err_w):
+        os.close(fd)
+    status: list[int | None] = []
+
+    def exited() -> bool:
+        if not status:
+            try:
+                done, code = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # already reaped by kill_all_but_me: its status is lost
+                done, code = pid, None
+            if done:
+                status.append(code)
+        return bool(status)
+
+    streams = {out_r: Capture(limits.output_bytes), err_r: Capture(limits.output_bytes),
+               result_r: Capture(limits.result_bytes)}
+    deadline = started + limits.wall_seconds
+    timed_out = pump(streams, deadline, exited, kill_all_but_me)
+    # The pipes close a moment before the child can be reaped (or long before, if it
+    # closed them itself and went on running): wait for it until the deadline.
+    while not timed_out and not exited() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    timed_out = timed_out or not exited()
+    kill_all_but_me()
+    for fd in streams:
+        os.close(fd)
+    returncode = os.waitstatus_to_exitcode(status[0]) if status and status[0] is not None and not timed_out else None
+    return {
+        "returncode": returncode,
+        "timed_out": timed_out,
+        "stdout": base64.b64encode(streams[out_r].raw()).decode(),
+        "stderr": base64.b64encode(streams[err_r].raw()).decode(),
+        "results": base64.b64encode(bytes(streams[result_r].data)).decode(),
+        "wall_seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _warm_up() -> None:
+    for name in WARM_IMPORTS:
+        with contextlib.suppress(Exception):
+            __import__(name)
+    # Everything imported so far lives as long as the zygote: keeping it out of the
+    # collector makes each check's gc.collect() (the hygiene probe) cheap, and stops
+    # the collector from touching, and so copying, the pages each fork shares.
+    gc.collect()
+    gc.freeze()
+
+
+def main(answers_fd: int) -> None:
+    if os.getpid() != 1:
+        # kill(-1) outside a PID namespace would reach every process of this user.
+        sys.exit("the zygote must run as PID 1 of its own PID namespace")
+    _set_dumpable(False)
+    _warm_up()
+    while True:
+        frame = read_frame(REQUESTS_FD)
+        if frame is None:
+            return
+        job = json.loads(frame)
+        answer = {"ready": True} if job.get("probe") else run_job(job)
+        write_frame(answers_fd, json.dumps(answer).encode())
