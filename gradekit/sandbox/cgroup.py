@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,21 @@ class PidsCgroup:
         finally:
             os.close(fd)
 
-    def remove(self) -> None:
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
+    def remove(self, patience: float = 2.0) -> None:
+        """Kill whatever is left in the cgroup, then remove it.
+
+        Processes of a killed sandbox take a moment to leave; a cgroup still holding
+        any cannot be removed.
+        """
+        deadline = time.monotonic() + patience
+        while True:
+            pids = [int(p) for p in _read(self.path / "cgroup.procs").split()]
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                self.path.rmdir()
+                return
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.005)
