@@ -31,6 +31,19 @@ def _pids_root() -> Path | None:
     return None
 
 
+def _sweep(root: Path) -> None:
+    """Remove empty cgroups left by graders that were killed before they could clean up."""
+    for path in root.glob("gradekit-*-*"):
+        try:
+            owner = int(path.name.split("-")[1])
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                path.rmdir()  # fails, harmlessly, while processes remain in it
+        except (ValueError, PermissionError):
+            continue
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text()
@@ -50,6 +63,7 @@ class PidsCgroup:
         root = _pids_root()
         if root is None:
             return None
+        _sweep(root)
         path = root / f"gradekit-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             path.mkdir()
