@@ -19,11 +19,22 @@ class IsolationUnavailable(Exception):
     """Full isolation was required (``--require-isolation``) but this machine cannot provide it."""
 
 
-def choose_sandbox(limits: Limits | None = None, *, require_isolation: bool = False) -> Sandbox:
+ISOLATIONS = ("auto", "namespaces", "process")
+
+
+def choose_sandbox(limits: Limits | None = None, *, require_isolation: bool = False,
+                   isolation: str = "auto") -> Sandbox:
     """A started namespace sandbox where this machine can run one, else the process fallback.
 
-    Raises :class:`IsolationUnavailable` instead of falling back when ``require_isolation``.
+    Raises :class:`IsolationUnavailable` instead of falling back when ``require_isolation``
+    (or ``isolation="namespaces"``). ``isolation="process"`` asks for the fallback itself
+    (benchmarks compare the two).
     """
+    if isolation not in ISOLATIONS:
+        raise ValueError(f"isolation must be one of {', '.join(ISOLATIONS)}, not {isolation!r}")
+    if isolation == "process":
+        return SpawnSandbox(limits)
+    require_isolation = require_isolation or isolation == "namespaces"
     reason = namespaces_unavailable()
     if not reason:
         sandbox = NamespaceSandbox(limits)
@@ -42,5 +53,5 @@ def choose_sandbox(limits: Limits | None = None, *, require_isolation: bool = Fa
     return SpawnSandbox(limits)
 
 
-__all__ = ["ChildOutcome", "IsolationUnavailable", "Limits", "NamespaceSandbox", "Sandbox", "SandboxStartError",
+__all__ = ["ISOLATIONS", "ChildOutcome", "IsolationUnavailable", "Limits", "NamespaceSandbox", "Sandbox", "SandboxStartError",
            "SpawnSandbox", "Workspace", "choose_sandbox", "namespaces_unavailable", "run_child"]

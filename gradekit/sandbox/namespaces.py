@@ -273,4 +273,6 @@ def _outcome(answer: dict | None, wall: float) -> ChildOutcome:
         stderr=_b64(answer, "stderr", 1 << 20).decode("utf-8", errors="replace"),
         results=_b64(answer, "results", 8 << 20),
         wall_seconds=round(wall, 3),
+        phases={k: v for k, v in (answer.get("phases") or {}).items() if isinstance(v, float)}
+        if isinstance(answer.get("phases"), dict) else {},
     )

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gradekit.sandbox.capture import Capture, pump
@@ -31,6 +31,7 @@ class ChildOutcome:
     stderr: str
     results: bytes  # raw content of the result pipe, judged by the caller
     wall_seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # real clock readings, for benchmarks only
 
     @property
     def signal_name(self) -> str | None:
