@@ -1,4 +1,13 @@
-"""What came back from one sandboxed scenario, judged only on the trusted side."""
+"""What came back from one sandboxed scenario, judged only on the trusted side.
+
+Everything in a child's report is untrusted: :meth:`Observation.from_outcome` passes
+every string a check or a report may show (error type, message and location, stall
+locations, hygiene lines, printed output) through :func:`gradekit.report.sanitize.clean`,
+which strips terminal escapes and control characters and caps the length. Only the
+scenario's returned ``value`` (and ``events``) stay as the child sent them: they are
+data for the checks, and whatever a check quotes from them is cleaned again when its
+feedback enters the report.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +16,63 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradekit.grading.feedback import CheckFailure
+from gradekit.report.sanitize import clean
 from gradekit.sandbox import ChildOutcome
 
 FINAL_EVENTS = ("result", "import_error", "stalled")
-EXCERPT = 400
+EXCERPT = 400  # output excerpts quoted in a reason
+MESSAGE = 400  # exception messages
+WHERE = 200  # locations ("ex03_fetch_all.py:11 in polite"), exception type names, stall kinds
+STDOUT = 2000  # what the scenario printed: checks compare it, so keep more
+HYGIENE_LINE = 400  # the child keeps both ends of a line within 300 characters
+MAX_ITEMS = 100  # sub-exceptions, hygiene lines per kind
 
 
 def _excerpt(text: str) -> str:
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in text.strip())
-    return text if len(text) <= EXCERPT else text[:EXCERPT] + " …"
+    return clean(text.strip(), EXCERPT, multiline=True)
+
+
+def _clean_error(error: Any, depth: int = 0) -> dict | None:
+    if not isinstance(error, dict):
+        return None
+    info = {"type": clean(error.get("type", ""), WHERE), "message": clean(error.get("message", ""), MESSAGE),
+            "where": clean(error.get("where", ""), WHERE)}
+    if isinstance(error.get("exceptions"), list) and depth < 5:
+        info["exceptions"] = [e for e in (_clean_error(sub, depth + 1) for sub in error["exceptions"][:MAX_ITEMS]) if e]
+    return info
+
+
+def _clean_stall(stall: Any) -> dict | None:
+    if not isinstance(stall, dict):
+        return None
+    seconds = stall.get("seconds")
+    cleaned = {key: clean(value, WHERE) if isinstance(value, str) else value for key, value in stall.items()}
+    cleaned.update(kind=clean(stall.get("kind", ""), WHERE), where=clean(stall.get("where", ""), WHERE),
+                   seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0)
+    return cleaned
+
+
+def _clean_final(final: dict) -> dict:
+    """The child's final message with every string a check or report may show sanitised."""
+    final = dict(final)
+    for key, limit, multiline in (("where", WHERE, False), ("output", EXCERPT, True), ("status", WHERE, False)):
+        if key in final:
+            final[key] = clean(final[key], limit, multiline=multiline)
+    if "stdout" in final:
+        final["stdout"] = clean(final["stdout"], STDOUT, multiline=True, placeholder="\ufffd")
+    if "error" in final:
+        final["error"] = _clean_error(final["error"])
+    if "seconds" in final and not isinstance(final["seconds"], (int, float)):
+        final["seconds"] = clean(final["seconds"], WHERE)
+    stalls = final.get("stalls")
+    final["stalls"] = [s for s in map(_clean_stall, stalls) if s] if isinstance(stalls, list) else []
+    hygiene = final.get("hygiene")
+    final["hygiene"] = {
+        clean(kind, WHERE): [clean(line, HYGIENE_LINE) for line in lines[:MAX_ITEMS]]
+        for kind, lines in (hygiene.items() if isinstance(hygiene, dict) else ())
+        if isinstance(lines, list)
+    }
+    return final
 
 
 def _where(info: dict) -> str:
@@ -50,6 +107,7 @@ class Observation:
         if final is None:
             return cls(scenario, "crashed" if imported else "import_error", {}, outcome,
                        _silent_exit_reason(outcome, imported))
+        final = _clean_final(final)
         status = {"import_error": "import_error", "stalled": "stalled"}.get(final["event"], final.get("status", "crashed"))
         return cls(scenario, status, final, outcome, _reason(status, final))
 

@@ -1,5 +1,5 @@
 """Results of a grading run and the formats they are rendered in."""
 
-from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
 
-__all__ = ["CheckResult", "ExerciseResult", "SubmissionReport"]
+__all__ = ["CheckResult", "ExerciseResult", "Ignored", "SubmissionReport"]

@@ -1,4 +1,10 @@
-"""The data passed from grading to rendering: one submission's results."""
+"""The data passed from grading to rendering: one submission's results.
+
+Feedback quotes what student code produced, and the submission label and file names
+come from the student too, so the text fields of these classes are cleaned on every
+assignment (:func:`gradekit.report.sanitize.clean`: no terminal escapes or control
+characters, bounded length). Every renderer can print them as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,30 @@ import platform
 from dataclasses import dataclass, field
 
 from gradekit import __version__
+from gradekit.report.sanitize import clean
 
 SCHEMA_VERSION = 1
+FEEDBACK = 1500  # one check's feedback: the property, expected, observed, a note and a hint
+NAME = 200  # check names, exercise ids, file names
+LABEL = 300  # the submission label (a path)
+
+
+class _Cleaned:
+    """Text fields listed in ``_CLEAN`` (name -> (limit, multiline)) are cleaned whenever they are set."""
+
+    _CLEAN: dict[str, tuple[int, bool]] = {}
+
+    def __setattr__(self, name: str, value: object) -> None:
+        rule = self._CLEAN.get(name)
+        if rule is not None and value is not None:
+            value = clean(value, rule[0], multiline=rule[1])
+        super().__setattr__(name, value)
 
 
 @dataclass
-class CheckResult:
+class CheckResult(_Cleaned):
+    _CLEAN = {"id": (NAME, False), "name": (NAME, False), "feedback": (FEEDBACK, True)}
+
     id: str  # the grader's test function name, stable across runs
     name: str  # what the student reads
     score: float
@@ -34,7 +58,9 @@ class CheckResult:
 
 
 @dataclass
-class ExerciseResult:
+class ExerciseResult(_Cleaned):
+    _CLEAN = {"id": (NAME, False), "feedback": (FEEDBACK, True)}
+
     id: str
     status: str  # graded, missing, error
     tests: list[CheckResult] = field(default_factory=list)
@@ -66,11 +92,28 @@ class ExerciseResult:
 
 
 @dataclass
-class SubmissionReport:
+class Ignored(_Cleaned):
+    """An entry of the submission folder that was not graded, and why."""
+
+    _CLEAN = {"path": (NAME, False), "reason": (NAME, False)}
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
+class SubmissionReport(_Cleaned):
+    _CLEAN = {"submission": (LABEL, False), "isolation": (NAME, False)}
+
     submission: str
     exercises: list[ExerciseResult]
     duration_s: float = 0.0
     public_only: bool = False
+    isolation: str = "process"  # what the sandbox applied: "namespaces" or "process"
+    ignored: list[Ignored] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -88,6 +131,8 @@ class SubmissionReport:
             "max_score": self.max_score,
             "public_only": self.public_only,
             "exercises": [e.to_dict() for e in self.exercises],
+            "ignored": [i.to_dict() for i in self.ignored],
             "duration_s": round(self.duration_s, 3),
-            "environment": {"python": platform.python_version(), "kit_version": __version__},
+            "environment": {"python": platform.python_version(), "kit_version": __version__,
+                            "isolation": self.isolation},
         }

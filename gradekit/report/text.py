@@ -6,9 +6,14 @@ import textwrap
 
 import click
 
-from gradekit.report.model import ExerciseResult, SubmissionReport
+from gradekit.report.model import ExerciseResult, Ignored, SubmissionReport
 
 WIDTH = 100
+NAMES_PER_REASON = 5
+ISOLATION = {
+    "namespaces": "Isolation: namespaces (bubblewrap)",
+    "process": "Isolation: process only — install bubblewrap for full isolation",
+}
 
 
 def _score_style(score: float, max_score: float) -> dict:
@@ -38,14 +43,34 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) if text else []
 
 
+def _ignored_lines(ignored: list[Ignored], explained: set[str]) -> list[str]:
+    """One line per reason: the first few names, then how many more; ``explained`` names are left out."""
+    by_reason: dict[str, list[str]] = {}
+    for item in ignored:
+        if item.path not in explained:
+            by_reason.setdefault(item.reason, []).append(item.path)
+    if not by_reason:
+        return []
+    lines = ["", "Not graded (found in the submission folder):"]
+    for reason, paths in by_reason.items():
+        names = ", ".join(paths[:NAMES_PER_REASON])
+        if len(paths) > NAMES_PER_REASON:
+            names += f" and {len(paths) - NAMES_PER_REASON} more"
+        lines += _wrap(f"{names}: {reason}", "  ")
+    return lines
+
+
 def render_text(report: SubmissionReport) -> str:
     lines = [click.style(f"Grading {report.submission}", bold=True), ""]
     for exercise in report.exercises:
         lines += _exercise_lines(exercise)
+    # A refused exercise module is explained under its exercise already.
+    lines += _ignored_lines(report.ignored, {f"{e.id}.py" for e in report.exercises if e.status == "missing"})
     lines.append("")
     total = f"Total: {report.score:g}/{report.max_score:g}"
     lines.append(click.style(total, bold=True, **_score_style(report.score, report.max_score)))
     if report.public_only:
         lines.append("Public checks only: the hidden checks of the course's grader give the rest of the points.")
+    lines.append(ISOLATION.get(report.isolation, f"Isolation: {report.isolation}"))
     lines.append(f"({report.duration_s:.1f} s)")
     return "\n".join(lines)
