@@ -78,6 +78,16 @@ def test_the_engine_is_read_only(sandbox):
     assert value == 30  # EROFS
 
 
+def test_nothing_but_tmp_is_writable(sandbox):
+    folders = ["/", "/dev", "/dev/shm", "/opt", "/opt/gradekit", "/usr", "/tmp", "/tmp/check"]
+    body = (f"RESULT = {{}}\nfor folder in {folders!r}:\n    try:\n"
+            "        open(os.path.join(folder, 'written'), 'w').close()\n        RESULT[folder] = 'written'\n"
+            "    except OSError as exc:\n        RESULT[folder] = exc.errno")
+    value = _value(sandbox, body)
+    assert {folder: code for folder, code in value.items() if code == "written"} == {"/tmp": "written",
+                                                                                     "/tmp/check": "written"}
+
+
 def test_only_the_sandbox_processes_are_visible_and_init_cannot_be_killed_or_stopped(sandbox):
     body = ("for sig in (signal.SIGKILL, signal.SIGSTOP, signal.SIGTERM):\n    os.kill(1, sig)\n"
             "RESULT = [sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid()]")

@@ -98,6 +98,9 @@ def bwrap_command(limits: Limits, answers_fd: int) -> list[str]:
         "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
         *python_binds,
         "--ro-bind", _engine_dir(), f"{ENGINE_MOUNT}/gradekit",
+        # bwrap builds / and /dev as tmpfs owned by the sandbox's user, which could then
+        # write to them (unbounded, and kept between checks): make both read-only.
+        "--remount-ro", "/dev", "--remount-ro", "/",
         "--chdir", "/tmp",
         python, "-I", "-B", "-c", bootstrap,
     ]
