@@ -19,6 +19,12 @@ def test_echoes_each_line(run):
 @check("a client's closing closes the connection, and server.close() + wait_closed() finish", points=1)
 def test_closes_cleanly(run):
     value = run("close_cleanly").value()
+    unclosed = value["unclosed"]
+    expect(not unclosed, "the handler closes its connection itself once the client has gone",
+           expected="writer.close() in the handler (no ResourceWarning 'unclosed ...')",
+           observed=f"the connection was left to the garbage collector ({unclosed[0] if unclosed else ''})",
+           hint="a StreamWriter the handler drops is closed only if and when the garbage collector frees it: "
+                "when readline() returns b'', call writer.close() and await writer.wait_closed().")
     expect(value["eof"] and value["data"] == "bye\n",
            "after the client closes its side, the server echoes what is left and closes the connection",
            expected="'bye\\n' then end of stream within 1 s",
