@@ -11,7 +11,7 @@ import pytest
 
 from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
 from gradekit.kit import CheckFile, Kit
-from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
 from gradekit.sandbox import Limits, SpawnSandbox, Workspace, choose_sandbox
 
 PYTEST_INI = Path(__file__).with_name("graders.ini")
@@ -68,7 +68,8 @@ def _exercise_result(exercise_id: str, session: GradingSession, workspace: Works
             results.append(CheckResult(info.id, info.name, 0.0, info.points, "error", info.visibility,
                                        "the check did not run."))
     if exercise_id not in workspace.present:
-        return ExerciseResult(exercise_id, "missing", results, f"{exercise_id}.py was not found in the submission folder.")
+        why = workspace.rejected.get(exercise_id) or f"{exercise_id}.py was not found in the submission folder."
+        return ExerciseResult(exercise_id, "missing", results, why)
     failure = session.import_failures.get(exercise_id)
     if failure is not None:
         return ExerciseResult(exercise_id, "error", results, failure.reason)
@@ -76,21 +77,29 @@ def _exercise_result(exercise_id: str, session: GradingSession, workspace: Works
 
 
 def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, label: str,
-                    public_only: bool = False, limits: Limits | None = None) -> SubmissionReport:
+                    public_only: bool = False, limits: Limits | None = None,
+                    require_isolation: bool = False) -> SubmissionReport:
     started = time.monotonic()
     files = kit.check_files(exercise_ids, public_only)
-    session = run_graders(kit, files, workspace, limits or Limits())
+    session = run_graders(kit, files, workspace, limits or Limits(), require_isolation=require_isolation)
     exercises = [_exercise_result(ex_id, session, workspace) for ex_id in exercise_ids]
     return SubmissionReport(submission=label, exercises=exercises, duration_s=time.monotonic() - started,
-                            public_only=public_only or not kit.has_hidden)
+                            public_only=public_only or not kit.has_hidden, isolation=session.sandbox.isolation,
+                            ignored=[Ignored(name, reason) for name, reason in workspace.ignored])
 
 
 def grade_submission(kit: Kit, submission: Path, *, exercises: list[str] | None = None,
-                     public_only: bool = False, limits: Limits | None = None) -> SubmissionReport:
-    """Grade the exercise modules found in ``submission``; raises SubmissionError or KitError."""
+                     public_only: bool = False, limits: Limits | None = None,
+                     require_isolation: bool = False) -> SubmissionReport:
+    """Grade the exercise modules found in ``submission``.
+
+    Raises SubmissionError, KitError, or IsolationUnavailable when ``require_isolation``
+    is true and this machine cannot isolate children with namespaces.
+    """
     exercise_ids = kit.select(exercises)
-    workspace = Workspace.create(submission, exercise_ids)
+    workspace = Workspace.create(submission, exercise_ids, known=kit.exercise_ids())
     try:
-        return grade_workspace(kit, workspace, exercise_ids, label=str(submission), public_only=public_only, limits=limits)
+        return grade_workspace(kit, workspace, exercise_ids, label=str(submission), public_only=public_only,
+                               limits=limits, require_isolation=require_isolation)
     finally:
         workspace.cleanup()
