@@ -9,11 +9,16 @@ import click
 
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
 from gradekit.kit import Kit, KitError
+from gradekit.report.files import remove_stale, write_atomic
 from gradekit.report.formats import RENDERERS, render_json
+from gradekit.sandbox import IsolationUnavailable
 from gradekit.sandbox.workspace import SubmissionError
 from gradekit.selfcheck import coverage_problems, prove_all
 
 EXIT_CANNOT_RUN = 1
+MISSING_DEPENDENCY = ("Error: the grader cannot run, a module it needs is missing ({error}). Install the kit with its "
+                      "dependencies: `pip install .` in the kit's folder (`pip install -r requirements.txt` in a "
+                      "student's copy).")
 
 
 def _kit(ctx: click.Context) -> Kit:
@@ -37,14 +42,19 @@ def cli(ctx: click.Context) -> None:
 @click.option("--output", type=click.Path(path_type=Path), default=Path("grade-report.json"), show_default=True,
               help="Where to write the JSON report.")
 @click.option("--fail-under", type=float, default=None, help="Exit 1 when the score is below this (for CI).")
+@click.option("--require-isolation", is_flag=True,
+              help="Refuse to grade unless student code runs in Linux namespaces (bubblewrap).")
 @click.pass_context
 def grade(ctx: click.Context, path: Path | None, exercises: tuple[str, ...], public_only: bool, fmt: str,
-          output: Path, fail_under: float | None) -> None:
+          output: Path, fail_under: float | None, require_isolation: bool) -> None:
     """Grade one submission folder (default: the student template, or this student copy)."""
+    # An interrupted or refused run must not leave an earlier run's report looking current.
+    remove_stale(output)
     kit = _kit(ctx)
     submission = path or kit.default_submission
-    report = grade_submission(kit, submission, exercises=list(exercises), public_only=public_only)
-    output.write_text(render_json(report) + "\n", encoding="utf-8")
+    report = grade_submission(kit, submission, exercises=list(exercises), public_only=public_only,
+                              require_isolation=require_isolation)
+    write_atomic(output, render_json(report) + "\n")
     click.echo(RENDERERS[fmt](report))
     if fail_under is not None and report.score < fail_under:
         click.echo(f"Score {report.score:g} is below --fail-under {fail_under:g}.", err=True)
@@ -108,7 +118,10 @@ def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("Aborted.", err=True)
         code = EXIT_CANNOT_RUN
-    except (KitError, SubmissionError, GraderError, OSError) as exc:
+    except (KitError, SubmissionError, GraderError, IsolationUnavailable, OSError) as exc:
         click.echo(f"Error: {exc}", err=True)
+        code = EXIT_CANNOT_RUN
+    except ImportError as exc:  # a dependency (pytest-timeout, aiosqlite…) is not installed
+        click.echo(MISSING_DEPENDENCY.format(error=" ".join(str(exc).split())), err=True)
         code = EXIT_CANNOT_RUN
     sys.exit(code or 0)
