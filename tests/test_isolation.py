@@ -183,3 +183,24 @@ def test_when_bubblewrap_cannot_create_namespaces_grading_falls_back(monkeypatch
     assert isinstance(sandbox, SpawnSandbox) and sandbox.isolation == "process"
     with pytest.raises(IsolationUnavailable, match="could not start"):
         choose_sandbox(require_isolation=True)
+
+
+def test_the_trusted_side_kills_a_sandbox_whose_zygote_does_not_answer_in_time():
+    """The outer wall clock: here the zygote is told to allow 60 s, the trusted side 1 s (+ grace)."""
+    import base64
+
+    source = b"import select\nselect.select([], [], [], 60)\n"
+    request = {"nonce": "t", "module": "ex00_probe", "scenario": "probe", "scenario_source": SCENARIO, "params": {}}
+    box = NamespaceSandbox(Limits(wall_seconds=1.0))
+    try:
+        zygote = box.start()
+        started = time.monotonic()
+        answer = zygote.call({"module": "ex00_probe", "source": base64.b64encode(source).decode(), "request": request,
+                              "limits": Limits(wall_seconds=60.0).as_dict()})
+        assert answer is None
+        assert time.monotonic() - started < 10
+        box.close()
+        assert zygote.proc.poll() is not None  # bwrap, and with it the namespace, is gone
+        assert _value(box, "RESULT = 'a fresh sandbox'") == "a fresh sandbox"
+    finally:
+        box.close()
