@@ -14,6 +14,7 @@ from gradekit.report.formats import RENDERERS, render_json
 from gradekit.sandbox import IsolationUnavailable
 from gradekit.sandbox.workspace import SubmissionError
 from gradekit.selfcheck import coverage_problems, prove_all
+from gradekit.stress import run_stress
 
 EXIT_CANNOT_RUN = 1
 MISSING_DEPENDENCY = ("Error: the grader cannot run, a module it needs is missing ({error}). Install the kit with its "
@@ -79,13 +80,18 @@ def list_(ctx: click.Context, public_only: bool) -> None:
 @cli.command("check")
 @click.option("--exercise", "exercises", multiple=True, help="Prove only this exercise; repeatable.")
 @click.option("--jobs", type=int, default=2, show_default=True, help="Gradings to run in parallel.")
+@click.option("--repeat", type=click.IntRange(min=1), default=None,
+              help="Prove everything N times and report verdict flips (see gradekit/stress.py).")
+@click.option("--stress", is_flag=True, help="Keep every core busy while proving, and report verdict flips.")
 @click.pass_context
-def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int) -> None:
+def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int, repeat: int | None, stress: bool) -> None:
     """Prove the graders: references score full marks, variants lose exactly what they name."""
     kit = _kit(ctx)
     if kit.kind != "kit":
         raise KitError("`check` needs the kit itself (exercises/ with references), not a student copy")
     ids = kit.select(list(exercises))
+    if repeat is not None or stress:
+        ctx.exit(1 if run_stress(kit, ids, repeat=repeat or 1, stress=stress, jobs=jobs, echo=click.echo).flips else 0)
     checks = collect_checks(kit, ids)
     problems = [p for ex_id in ids
                 for p in coverage_problems(kit, ex_id, {c.id for c in checks if c.exercise_id == ex_id})]

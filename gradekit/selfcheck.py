@@ -28,6 +28,7 @@ class Proof:
     score: float
     max_score: float
     problems: list[str] = field(default_factory=list)
+    feedback: dict[str, str] = field(default_factory=dict)  # failed check id -> what the student would read
 
     @property
     def ok(self) -> bool:
@@ -58,14 +59,15 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
         name = "stub.py"
     else:
         name = f"{subject.parent.name}/{subject.name}"
-    proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score)
+    feedback = {t.id: f"{t.feedback} {t.detail[-1500:]}".strip() for t in exercise.failed}
+    proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score, feedback=feedback)
     known = {t.id for t in exercise.tests}
     if unknown := expected - known:
         proof.problems.append(f"names checks that do not exist: {sorted(unknown)}")
     if missed := expected - failed:
         proof.problems.append(f"should fail but passed: {sorted(missed)}")
     if extra := failed - expected:
-        details = "; ".join(f"{t.id}: {t.feedback} {t.detail[-1500:]}".strip() for t in exercise.failed if t.id in extra)
+        details = "; ".join(f"{check}: {feedback[check]}" for check in sorted(extra))
         proof.problems.append(f"failed unexpectedly: {details}")
     if not expected and exercise.score != exercise.max_score:
         proof.problems.append(f"a correct solution scored {exercise.score:g}/{exercise.max_score:g}")
@@ -96,8 +98,11 @@ def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1) -> list[Proof]:
     work = [(kit.root, ex, path, expected) for ex in exercise_ids for ex, path, expected in _subjects(kit, ex)]
     if jobs <= 1:
         return [_prove_args(w) for w in work]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
         return list(pool.map(_prove_args, work))
+    finally:  # interrupted (Ctrl-C): drop the proofs not started yet instead of running them all
+        pool.shutdown(cancel_futures=True)
 
 
 def coverage_problems(kit: Kit, exercise_id: str, check_ids: set[str]) -> list[str]:
