@@ -157,8 +157,9 @@ def test_a_check_that_closes_its_pipes_and_spins_is_killed(sandbox):
 
 
 def test_processes_are_capped(sandbox):
-    body = ("n = 0\ntry:\n    for _ in range(500):\n        if os.fork() == 0:\n            time.sleep(30)\n"
-            "            os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nRESULT = n")
+    body = ("pids = []\ntry:\n    for _ in range(500):\n        pid = os.fork()\n        if pid == 0:\n"
+            "            time.sleep(30)\n            os._exit(0)\n        pids.append(pid)\nexcept OSError:\n    pass\n"
+            "RESULT = len(pids)\nfor pid in pids:\n    os.kill(pid, signal.SIGKILL)\n    os.waitpid(pid, 0)")
     assert _value(sandbox, body) < 100
 
 

@@ -142,26 +142,34 @@ class Zygote:
     def call(self, job: dict) -> dict | None:
         """Send one job; its answer, or None when the sandbox died or overran the wall clock."""
         body = json.dumps(job).encode()
-        try:
-            self.proc.stdin.write(HEADER.pack(len(body)) + body)
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return None
-        frame = self._read_answer(time.monotonic() + self.limits.wall_seconds + GRACE_SECONDS)
+        return self.answer(self.limits.wall_seconds + GRACE_SECONDS, send=HEADER.pack(len(body)) + body)
+
+    def answer(self, seconds: float, send: bytes = b"") -> dict | None:
+        """Write ``send``, then the zygote's next answer; None when it does not come within ``seconds``.
+
+        The job is written as the sandbox takes it, under the same deadline: a sandbox
+        that stops reading cannot hold the trusted side past its wall clock.
+        """
+        frame = self._exchange(send, time.monotonic() + seconds)
         if frame is None:
             return None
         try:
-            return json.loads(frame)
+            answer = json.loads(frame)
         except ValueError:
             return None
+        return answer if isinstance(answer, dict) else None
 
-    def _read_answer(self, deadline: float) -> bytes | None:
-        buffer = bytearray()
+    def _exchange(self, send: bytes, deadline: float) -> bytes | None:
+        buffer, pending = bytearray(), memoryview(send)
         selector = selectors.DefaultSelector()
         streams = {self.proc.stdout.fileno(): self.log, self.proc.stderr.fileno(): self.log}
         for fd in (self.answers, *streams):
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ)
+        jobs = self.proc.stdin.fileno()
+        if pending:
+            os.set_blocking(jobs, False)
+            selector.register(jobs, selectors.EVENT_WRITE)
         try:
             while True:
                 if len(buffer) >= HEADER.size:
@@ -174,6 +182,16 @@ class Zygote:
                 if remaining <= 0:
                     return None
                 for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                    if key.fd == jobs:
+                        try:
+                            pending = pending[os.write(jobs, pending):]
+                        except BlockingIOError:
+                            continue
+                        except OSError:  # the sandbox is gone
+                            return None
+                        if not pending:
+                            selector.unregister(jobs)
+                        continue
                     try:
                         chunk = os.read(key.fd, 1 << 16)
                     except BlockingIOError:
@@ -230,8 +248,9 @@ class NamespaceSandbox:
             return self._zygote
         self.close()
         zygote = Zygote(self.limits)
-        # An empty job proves the sandbox works before any check relies on it.
-        if not (zygote.call({"probe": True}) or {}).get("ready"):
+        # The zygote says it is ready once it has imported the harness: proof that the
+        # sandbox works before any check relies on it.
+        if not (zygote.answer(self.limits.wall_seconds) or {}).get("ready"):
             zygote.close()
             reason = zygote.log.text().strip().splitlines()
             raise SandboxStartError("bubblewrap could not start a sandbox"

@@ -1,15 +1,18 @@
 """PID 1 of a submission's sandbox: imports the harness once, forks one child per check.
 
 Runs *inside* the namespaces (see :mod:`gradekit.sandbox.namespaces`), started as
-``python -I -c "...; from gradekit.sandbox.zygote import main; main()"``. It reads
-jobs from stdin and answers on the fd it is given, each a length-prefixed JSON frame:
+``python -I -c "...; from gradekit.sandbox.zygote import main; main(answers_fd)"``.
+Jobs arrive on stdin and answers leave on ``answers_fd``, each a length-prefixed JSON
+frame:
 
-* job: ``{"module", "source" (base64), "request", "limits"}``, or ``{"probe": true}``
-* answer: ``{"returncode", "timed_out", "stdout", "stderr", "results" (base64), "wall_seconds"}``
+* first, unasked: ``{"ready": true}`` once the harness is imported;
+* job: ``{"module", "source" (base64), "request", "limits"}``;
+* answer: ``{"returncode", "timed_out", "stdout", "stderr", "results" (base64), "wall_seconds"}``.
 
-For each job it empties ``/tmp``, writes the student's module into a fresh folder
-there, forks, and the child applies the limits and runs
-:func:`gradekit.harness.child.run_check`. Because the zygote is the namespace's
+For each check it empties ``/tmp`` and forks; the child reads the job itself (the
+zygote never holds a job, so no later check finds one in the memory it inherits),
+writes the student's module into ``/tmp/check``, tells the zygote its limits, applies
+them and runs :func:`gradekit.harness.child.run_check`. Because the zygote is the namespace's
 init, ``kill(-1, SIGKILL)`` after each check ends every process the check started,
 daemons in a new session included, and nothing the check runs can kill or stop the
 zygote (the kernel drops signals to an init from inside its namespace unless it
@@ -114,11 +117,24 @@ def kill_all_but_me() -> None:
             return
 
 
-def _child(folder: str, job: dict, limits: Limits, pipes: tuple[int, int, int]) -> None:
-    """In the forked child: stdio onto the capture pipes, the result pipe on fd 3, limits, run."""
-    result_w, out_w, err_w = pipes
+def _child(pipes: tuple[int, int, int, int]) -> None:
+    """In the forked child: read this check's job, tell the zygote its limits, set up, run.
+
+    The job (the student's module and the scenarios' source) is read here, never by the
+    zygote, so no later check can find it in the memory it inherits from the zygote.
+    """
+    control_w, result_w, out_w, err_w = pipes
     try:
-        os.close(REQUESTS_FD)
+        frame = read_frame(REQUESTS_FD)
+        if frame is None:
+            os._exit(0)  # the trusted side closed the sandbox: the zygote sees no limits and stops
+        job = json.loads(frame)
+        limits = Limits(**job["limits"])
+        folder = os.path.join(SCRATCH, "check")
+        os.mkdir(folder)
+        with open(os.path.join(folder, f"{job['module']}.py"), "wb") as f:
+            f.write(base64.b64decode(job["source"]))
+        write_frame(control_w, json.dumps(limits.as_dict()).encode())
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
@@ -133,25 +149,31 @@ def _child(folder: str, job: dict, limits: Limits, pipes: tuple[int, int, int]) 
         os._exit(70)
 
 
-def run_job(job: dict) -> dict:
-    limits = Limits(**job["limits"])
+def run_next() -> dict | None:
+    """Fork a child for the next job and supervise it; its answer, or None at end of input."""
     wipe(SCRATCH)
-    folder = os.path.join(SCRATCH, "check")
-    os.mkdir(folder)
-    with open(os.path.join(folder, f"{job['module']}.py"), "wb") as f:
-        f.write(base64.b64decode(job["source"]))
-    result_r, result_w = os.pipe()
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    started = time.monotonic()
+    pipes = [os.pipe() for _ in range(4)]  # control, result, stdout, stderr
     forked_at = time.perf_counter()
     pid = os.fork()
     if pid == 0:
+        for read_end, _ in pipes:
+            os.close(read_end)
+        _child(tuple(w for _, w in pipes))
+    for _, write_end in pipes:
+        os.close(write_end)
+    control_r, result_r, out_r, err_r = (r for r, _ in pipes)
+    try:
+        header = read_frame(control_r)  # the job arrived, or the child is gone
+    except ProtocolError:
+        header = None
+    os.close(control_r)
+    started = time.monotonic()
+    if header is None:
+        kill_all_but_me()
         for fd in (result_r, out_r, err_r):
             os.close(fd)
-        _child(folder, job, limits, (result_w, out_w, err_w))
-    for fd in (result_w, out_w, err_w):
-        os.close(fd)
+        return None
+    limits = Limits(**json.loads(header))
     status: list[int | None] = []
 
     def exited() -> bool:
@@ -205,10 +227,6 @@ def main(answers_fd: int) -> None:
         sys.exit("the zygote must run as PID 1 of its own PID namespace")
     _set_dumpable(False)
     _warm_up()
-    while True:
-        frame = read_frame(REQUESTS_FD)
-        if frame is None:
-            return
-        job = json.loads(frame)
-        answer = {"ready": True} if job.get("probe") else run_job(job)
+    write_frame(answers_fd, json.dumps({"ready": True}).encode())
+    while (answer := run_next()) is not None:
         write_frame(answers_fd, json.dumps(answer).encode())
