@@ -31,6 +31,17 @@ SECRET_ENV = "GRADEKIT_TEST_SECRET"
 
 # -- references and graders -------------------------------------------------------------
 
+def test_a_reference_loader_under_every_exercise_name_earns_nothing(kit, submission):
+    # One loader, saved under every exercise's name: it finds the kit's reference of the
+    # exercise it is imported as (engine path, loaded modules, /proc, environment, guesses)
+    # and executes it in its own namespace. Against a sandbox that shows the kit, 170/170.
+    others = [e for e in kit.exercise_ids() if e != GOOD]
+    folder = submission({f"{GOOD}.py": reference_source(kit, GOOD), **{f"{e}.py": reference_loader() for e in others}})
+    report = grade(kit, folder, [GOOD, *others], isolation=True)
+    assert_scores(report, {GOOD: 10} | {e: 0 for e in others})
+    assert leaked_lines([kit.reference(e) for e in others], report_strings(report)) == []
+
+
 @pytest.mark.parametrize("ways", [("engine",), ("modules",), ("proc",), ("env", "guess")],
                          ids=["beside-the-engine-and-sys-path", "behind-loaded-scenario-modules",
                               "through-proc-cwd-and-root", "environment-and-usual-places"])
@@ -71,6 +82,40 @@ def test_kit_sources_never_reach_the_report(case, kit, submission):
     folder = submission({f"{GOOD}.py": reference_source(kit, GOOD), f"{BAD}.py": attack(FIND_KIT, LEAK, body)})
     report = grade(kit, folder, [GOOD, BAD], isolation=True)
     assert leaked_lines(secrets_, report_strings(report)) == []
+    assert_scores(report, {GOOD: 10, BAD: 0})
+
+
+def test_other_exercises_graders_are_not_in_the_sandboxs_memory(kit, submission):
+    # A sandbox that serves every check of a submission from one process (a zygote) may
+    # still hold what it was sent for earlier checks: ex01's hidden scenarios, when ex03 runs.
+    # The digger skips what a student already has: the public checks of the template.
+    public = kit.root / "exercises" / GOOD / "checks" / "scenarios.py"
+    dig = attack(LEAK, '''
+        import re
+
+        found = []
+        with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", buffering=0) as mem:
+            for line in maps:
+                fields = line.split()
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                if not fields[1].startswith("rw") or end - start > 256 << 20:
+                    continue
+                try:
+                    mem.seek(start)
+                    data = mem.read(end - start)
+                except (OSError, ValueError, OverflowError):
+                    continue
+                for hit in re.finditer(rb"h\\.student\\.hello_world", data):
+                    text = data[max(0, hit.start() - 2000):hit.end() + 2000].decode("ascii", "replace")
+                    for piece in text.replace("\\\\n", "\\n").replace('\\\\"', '"').splitlines():
+                        piece = piece.strip()
+                        if len(piece) >= 32 and piece.isprintable() and piece not in KNOWN and piece not in found:
+                            found.append(piece)
+        leak(found)
+    ''', KNOWN=sorted({line.strip() for line in public.read_text(encoding="utf-8").splitlines()}))
+    folder = submission({f"{GOOD}.py": reference_source(kit, GOOD), f"{BAD}.py": dig})
+    report = grade(kit, folder, [GOOD, BAD], isolation=False, jobs=1)  # ex01 first, then ex03, in one sandbox
+    assert leaked_lines([kit.root / "graders" / GOOD / "scenarios.py"], report_strings(report)) == []
     assert_scores(report, {GOOD: 10, BAD: 0})
 
 

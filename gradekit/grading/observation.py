@@ -153,7 +153,8 @@ def _reason(status: str, final: dict) -> str:
     if status == "raised" and error.get("type") == "NotImplementedError":
         return (f"not written yet: {error.get('where') or 'your function'} still raises NotImplementedError "
                 f"({error.get('message')}). Replace the stub's body with your solution.")
-    if status == "raised" and error.get("type") == "AttributeError" and "has no attribute" in error.get("message", ""):
+    if status == "raised" and error.get("type") in ("AttributeError", "MissingFromModule") \
+            and "has no attribute" in error.get("message", ""):
         return (f"your module is missing something the exercise needs: {error.get('message')}. "
                 "Keep the names and signatures of the statement exactly.")
     if status == "raised":

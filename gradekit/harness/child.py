@@ -25,7 +25,8 @@ from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
 from gradekit.harness.loop import GradingLoop, VirtualClock, install_loop_factory, instrument_handles
 from gradekit.harness.monitor import Monitor, main_thread_location
-from gradekit.harness.scenarios import Harness, ScenarioSpec, describe_exception, load_source, provide_public_source
+from gradekit.harness.scenarios import (Harness, ScenarioSpec, StudentModule, describe_exception, load_source,
+                                        provide_public_source)
 from gradekit.harness.timepatch import TimePatch
 
 OUTPUT_CAP = 16 * 1024
@@ -203,7 +204,7 @@ def run_check(request: Request, result_fd: int, engine_path: str | None = None) 
         reporter.finish("import_error", error=describe_exception(exc, workspace), output=_bounded(captured.getvalue()))
     reporter.send("imported")
 
-    harness = Harness(student=student, workspace=workspace, clock=clock)
+    harness = Harness(student=StudentModule(student), workspace=workspace, clock=clock)
     watchdog.start_phase("run", request.run_limit)
     captured = io.StringIO()
     with HygieneProbe() as probe, contextlib.redirect_stdout(captured):

@@ -77,11 +77,40 @@ def load_source(name: str, source: str) -> ModuleType:
     return module
 
 
+class MissingFromModule(BaseException):
+    """The student's module lacks a name the scenario needs.
+
+    A ``BaseException``, not an ``AttributeError``: scenarios catch ``Exception`` from
+    the student's code to report what it raised, and a function that is not there must
+    end the scenario (and fail its checks) instead of counting as "it raised".
+    """
+
+
+class StudentModule:
+    """The student's module as scenarios see it: a missing name raises :class:`MissingFromModule`."""
+
+    def __init__(self, module: ModuleType) -> None:
+        object.__setattr__(self, "_module", module)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise MissingFromModule(f"module {self._module.__name__!r} has no attribute {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    @property
+    def __dict__(self) -> dict:  # vars(h.student): the module's own names
+        return vars(self._module)
+
+
 @dataclass
 class Harness:
     """What a scenario works with: the student's module, fakes, the clock and a log."""
 
-    student: ModuleType
+    student: StudentModule
     workspace: str
     clock: VirtualClock | None
     events: list[dict] = field(default_factory=list)

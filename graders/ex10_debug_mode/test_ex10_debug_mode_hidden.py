@@ -30,7 +30,10 @@ def _contains(error: dict | None, type_name: str) -> bool:
 @check("no slow callback in debug mode (nothing blocks the loop)", points=2)
 def test_no_slow_callback(run):
     observation = run("notify", users=USERS, latency=0.5)
-    observation.value()
+    sent = {c["key"] for c in observation.value()["calls"]}
+    expect(sent == set(USERS), "no slow callback reported by asyncio debug mode",
+           expected=f"notify_all sends to all {len(USERS)} users, so that there is something to judge",
+           observed=f"{len(sent)} user(s) sent to", hint="call send(user) for every user, and await each call.")
     slow = _slow_callbacks(observation)
     first = slow[0] if slow else ""
     expect(not slow and not observation.stalls, "no slow callback reported by asyncio debug mode",

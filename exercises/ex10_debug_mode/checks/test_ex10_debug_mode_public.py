@@ -8,10 +8,18 @@ EXERCISE = "ex10_debug_mode"
 USERS = ["ann", "bob", "cy", "dee", "eve", "fay"]
 
 
+def expect_every_send_made(value: dict, users: list[str], prop: str) -> None:
+    """A hygiene property means something only once the work was done: every user sent to."""
+    sent = {c["key"] for c in value["calls"]}
+    expect(sent == set(users), prop, expected=f"notify_all sends to all {len(users)} users, so that there is "
+           "something to judge", observed=f"{len(sent)} user(s) sent to",
+           hint="call send(user) for every user, and await each call.")
+
+
 @check("no coroutine is left never awaited", points=2)
 def test_no_never_awaited(run):
     observation = run("notify", users=USERS, latency=0.5)
-    observation.value()
+    expect_every_send_made(observation.value(), USERS, "no 'coroutine ... was never awaited' warning")
     warnings = observation.hygiene.get("never_awaited", [])
     expect(not warnings, "no 'coroutine ... was never awaited' warning", expected="no warning",
            observed=f"{len(warnings)} warning(s), first: {warnings[0].splitlines()[0] if warnings else ''!r}",

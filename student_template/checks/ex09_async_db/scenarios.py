@@ -53,7 +53,7 @@ class LoopThreadSQL:
             return con
 
         sqlite3.connect = connect
-        if getattr(student, "connect", None) is original:  # from sqlite3 import connect
+        if vars(student).get("connect") is original:  # from sqlite3 import connect
             student.connect = connect
 
     def summary(self) -> dict:
