@@ -30,6 +30,22 @@ def expect(condition: bool, prop: str, *, expected: Any, observed: Any, hint: st
         raise CheckFailure(failure_message(prop, expected, observed, hint, note))
 
 
+def expect_happened(happened: bool, prop: str, *, needs: str, observed: Any, hint: str) -> None:
+    """Fail unless the situation a check judges occurred: no points for doing nothing.
+
+    A property such as "every One precedes every Two", "no task left" or "returns None
+    when slow" also holds when the student's code did nothing at all (an empty log, no
+    task ever made, no call made). Call this first with what must have happened::
+
+        expect_happened(bool(log), "every One precedes every Two", needs="count_all logs every name",
+                        observed="an empty log", hint="append to the shared log in count().")
+
+    The student reads the property, what had to happen first, and what did.
+    """
+    expect(happened, prop, expected=f"{needs}, so that there is something to judge", observed=observed, hint=hint,
+           note="The property can only be judged once that has happened.")
+
+
 def blocking_note(stalls: list[dict]) -> str:
     """One sentence about the loop being blocked, or ''."""
     if not stalls:
