@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 from gradekit.grading.feedback import blocking_note
 
 EXERCISE = "ex01_hello_loop"
@@ -10,8 +10,11 @@ TICK = 0.1
 def test_other_task_keeps_running(run):
     observation = run("hello_beside_ticker", delay=DELAY, tick=TICK)
     value = observation.value()
-    expect(value["longest_pause"] <= TICK * 1.5,
-           f"a task ticking every {TICK} s keeps running while hello_world({DELAY}) waits",
+    prop = f"a task ticking every {TICK} s keeps running while hello_world({DELAY}) waits"
+    expect_happened(bool(observation.stdout.strip()), prop, needs="hello_world prints its lines",
+                    observed=f"it printed nothing and returned after {value['elapsed']:.3f} s",
+                    hint="print('Hello'), await asyncio.sleep(delay), print('World').")
+    expect(value["longest_pause"] <= TICK * 1.5, prop,
            expected=f"a tick at least every {TICK:.3f} s",
            observed=(f"{value['ticks']} tick(s) during the {value['elapsed']:.3f} s call, "
                      f"longest pause {value['longest_pause']:.3f} s"),

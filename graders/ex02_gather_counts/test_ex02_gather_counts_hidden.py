@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex02_gather_counts"
 
@@ -22,7 +22,13 @@ def test_ones_follow_names(run):
 
 @check("[] → []", points=2)
 def test_empty_names(run):
-    value = run("count_nobody").value()
+    value = run("count_nobody", solo="solo").value()
+    solo = value["solo_log"]
+    expect_happened(isinstance(solo, list) and {"solo: One", "solo: Two"} <= set(map(str, solo)),
+                    "count_all([]) returns []", needs="count_all(['solo']) logs 'solo: One' and 'solo: Two' (with "
+                    "names, the log is not empty)", observed=f"count_all(['solo']) {solo}" if isinstance(solo, str) else
+                    f"count_all(['solo']) returned the log {solo!r}",
+                    hint="count_all runs count(name, log, delay) for every name with one shared log and returns it.")
     error = value["error"]
     if error is not None:
         where = f" at {error['where']}" if error.get("where") else ""

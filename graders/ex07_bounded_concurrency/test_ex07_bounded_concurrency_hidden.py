@@ -1,7 +1,15 @@
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex07_bounded_concurrency"
 EPS = 1e-6
+
+
+def expect_every_url_fetched(value: dict, count: int, prop: str) -> None:
+    """How many fetches ran at once means something only once every url was fetched."""
+    fetched = {c["key"] for c in value["calls"]}
+    expect_happened(fetched >= {f"u{i}" for i in range(count)}, prop,
+                    needs=f"fetch_limited fetches all {count} urls", observed=f"{len(fetched)} url(s) fetched",
+                    hint="call fetch(url) for every url (and await it), at most `limit` at a time.")
 
 
 @check("never more than limit fetches in flight", points=3)
@@ -9,7 +17,9 @@ def test_never_more_than_limit(run):
     limit = 3
     latencies = [0.4, 0.1, 0.3, 0.2, 0.5, 0.1, 0.2, 0.3, 0.1, 0.4]
     value = run("fetch_urls", latencies=latencies, limit=limit).value()
-    expect(value["peak"] <= limit, f"never more than limit={limit} fetches in flight ({len(latencies)} urls)",
+    prop = f"never more than limit={limit} fetches in flight ({len(latencies)} urls)"
+    expect_every_url_fetched(value, len(latencies), prop)
+    expect(value["peak"] <= limit, prop,
            expected=f"at most {limit} at once", observed=f"{value['peak']} at once",
            hint="the semaphore must be held for the whole fetch: `async with semaphore: return await fetch(url)` "
                 "inside the coroutine that does the fetch, not around creating the task.")
@@ -30,6 +40,7 @@ def test_freed_slot_reused(run):
     limit = 3
     latencies = [0.5, 0.1, 0.2, 0.4, 0.1, 0.3, 0.2, 0.1]
     value = run("fetch_urls", latencies=latencies, limit=limit).value()
+    expect_every_url_fetched(value, len(latencies), "when a fetch finishes, the next url starts at once")
     calls, peak = value["calls"], value["peak"]
     for finished in sorted(c["ended"] for c in calls if c["ended"] is not None):
         waiting = sum(1 for c in calls if c["started"] > finished + EPS)

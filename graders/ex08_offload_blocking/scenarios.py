@@ -21,10 +21,12 @@ class BlockingHash:
         self.current = 0
         self.peak = 0
         self.calls = 0
+        self.hashed = []  # the paths it was called with
 
     def __call__(self, path: str) -> str:
         with self.lock:
             self.calls += 1
+            self.hashed.append(str(path)[:200])
             self.current += 1
             self.peak = max(self.peak, self.current)
         try:
@@ -53,4 +55,5 @@ async def hash_paths(h, paths: list[str], seconds: float, failing: str | None = 
     else:
         outcome = {"outcome": "returned", "result": repr(result)[:300]}
     elapsed = realtime.perf_counter() - started
-    return {**outcome, "elapsed": round(elapsed, 4), "peak_threads": blocking_hash.peak, "calls": blocking_hash.calls}
+    return {**outcome, "elapsed": round(elapsed, 4), "peak_threads": blocking_hash.peak, "calls": blocking_hash.calls,
+            "hashed": sorted(blocking_hash.hashed[:100])}

@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 from gradekit.grading.feedback import blocking_note
 
 EXERCISE = "ex08_offload_blocking"
@@ -11,8 +11,11 @@ BOUND = 0.5  # "well under 0.8 s": one hash takes 0.2 s, all four one after the 
 def test_paths_hashed_concurrently(run):
     observation = run("hash_paths", paths=PATHS, seconds=SECONDS)
     value = observation.value()
-    expect(value["elapsed"] < BOUND,
-           f"{len(PATHS)} paths of {SECONDS:g} s each are hashed concurrently (well under {len(PATHS) * SECONDS:g} s)",
+    prop = f"{len(PATHS)} paths of {SECONDS:g} s each are hashed concurrently (well under {len(PATHS) * SECONDS:g} s)"
+    expect_happened(set(value["hashed"]) >= set(PATHS), prop, needs=f"blocking_hash is called for all {len(PATHS)} paths",
+                    observed=f"it was called for {len(set(value['hashed']) & set(PATHS))} of them",
+                    hint="call blocking_hash(path) for every path, each in a worker thread (asyncio.to_thread).")
+    expect(value["elapsed"] < BOUND, prop,
            expected=f"< {BOUND:g} s (about {SECONDS:g} s)", observed=f"{value['elapsed']:.3f} s, "
            f"with at most {value['peak_threads']} hash(es) running at once",
            note=blocking_note(observation.stalls),

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex09_async_db"
 
@@ -49,13 +49,19 @@ def test_values_stored_as_data(run):
 
 @check("a batch with a bad row raises and writes nothing (one transaction)", points=1.5)
 def test_failed_batch_writes_nothing(run):
+    good = [["eve", "/home"], ["fay", "/blog"]]
     batch = [["ann", "/home"], ["bob", "/docs"], ["cy", None], ["dee", "/home"]]
-    value = run("record_and_read_back", batches=[batch]).value()
+    stored, value = run("batches_apart", batches=[good, batch]).value()
     prop = "record_visits with a None page (NOT NULL) in the 3rd of 4 rows"
     hint = ("do all the inserts of one call in one transaction and commit once at the end; "
             "if an insert fails, roll back and let the exception propagate.")
+    expect_happened(stored["raised"] is None and _multiset(stored["rows"]) == _multiset(good), prop,
+                    needs=f"record_visits stores a batch of {len(good)} good rows (on a database of its own)",
+                    observed=f"it raised {_raised(stored['raised'])}" if stored["raised"] else
+                             f"{len(stored['rows'] or [])} row(s) stored",
+                    hint="store every (user, page) pair in table visits, creating it if missing.")
     rows = value["rows"] or []
-    expect(value["raised"][0] is not None, prop, expected="an exception (NOT NULL constraint failed)",
+    expect(value["raised"] is not None, prop, expected="an exception (NOT NULL constraint failed)",
            observed=f"it returned normally and the table holds {len(rows)} row(s)", hint=hint)
     expect(not rows, prop, expected="it raises and the table holds no row",
            observed=f"it raised, but {len(rows)} row(s) were written: {[tuple(r) for r in rows]}", hint=hint)

@@ -1,4 +1,4 @@
-from gradekit.grading import CheckFailure, check, expect
+from gradekit.grading import CheckFailure, check, expect, expect_happened
 
 EXERCISE = "ex12_worker_pool"
 
@@ -26,9 +26,14 @@ def test_workers_in_flight(run):
 def test_no_worker_left(run):
     items = [f"job{i}" for i in range(6)]
     observation = run("pool", items=items, latency=0.1, workers=4)
-    _value(observation)
+    value = _value(observation)
+    prop = "no worker task left when it returns"
+    handled = {c["key"] for c in value["calls"]}
+    expect_happened(handled >= set(items), prop, needs=f"process_all handles all {len(items)} items",
+                    observed=f"{len(handled & set(items))} item(s) handled",
+                    hint="start `workers` worker tasks that take the items from an asyncio.Queue and await handle(item).")
     pending = observation.hygiene.get("pending_tasks", [])
-    expect(not pending, "no worker task left when it returns", expected="no task still pending",
+    expect(not pending, prop, expected="no task still pending",
            observed=f"{len(pending)} task(s) still pending: {', '.join(sorted(set(pending)))}",
            hint="once the queue is drained, cancel the workers (they wait forever on queue.get()) and await them, "
                 "or end each one with a sentinel.")

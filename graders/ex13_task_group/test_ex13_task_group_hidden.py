@@ -1,4 +1,4 @@
-from gradekit.grading import approx, check, expect
+from gradekit.grading import approx, check, expect, expect_happened
 
 EXERCISE = "ex13_task_group"
 
@@ -31,6 +31,11 @@ def test_running_jobs_cancelled_at_failure(run):
 def test_nothing_left_running(run):
     value = run("fail_midway", jobs=JOBS).value()
     at_end = value["at_end"]
+    started = {c["key"] for c in at_end["calls"]}
+    expect_happened(started >= set(range(len(JOBS))), "nothing left running when it returns or raises",
+                    needs=f"all_or_nothing starts all {len(JOBS)} jobs",
+                    observed=f"{len(started)} job(s) started",
+                    hint="call every job and run them concurrently: tg.create_task(job()) in an asyncio.TaskGroup.")
     running = [c for c in at_end["calls"] if c["outcome"] == "running"]
     left = []
     if running:

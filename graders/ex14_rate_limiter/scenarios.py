@@ -6,8 +6,9 @@ from gradekit.harness import scenario
 
 
 @scenario
-async def arrivals(h, rate: int, period: float, times: list[float]):
-    """Task i arrives at times[i] and enters the limiter; returns [task, entry time] in entry order."""
+async def arrivals(h, rate: int, period: float, times: list[float], hold: float = 0.0):
+    """Task i arrives at times[i] and enters the limiter (holding it ``hold`` s); returns
+    [task, entry time] in entry order."""
     limiter = h.student.RateLimiter(rate, period)
     start = h.now()
     entries = []
@@ -17,6 +18,8 @@ async def arrivals(h, rate: int, period: float, times: list[float]):
             await h.sleep(at)
         async with limiter:
             entries.append([i, round(h.now() - start, 6)])
+            if hold:
+                await h.sleep(hold)
 
     loop = asyncio.get_running_loop()
     await asyncio.gather(*(loop.create_task(worker(i, at)) for i, at in enumerate(times)))

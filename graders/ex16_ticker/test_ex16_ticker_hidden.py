@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex16_ticker"
 EPS = 1e-6  # the virtual clock is exact: tick times are compared to the microsecond
@@ -74,6 +74,10 @@ def test_break_runs_cleanup(run):
            expected="ticker(...) returns an async generator (async def with yield)",
            observed=f"a {value['kind']} object without aclose()/__anext__",
            hint="write ticker as an async generator: `async def` whose body uses `yield`.")
+    expect_happened(len(value["got"]) == 3 and len(value["got_dropped"]) == 3, prop,
+                    needs="ticker(0.1, 10) yields 3 ticks before `async for` breaks out of it",
+                    observed=f"it yielded {value['got']} (and {value['got_dropped']} the second time) and then stopped",
+                    hint="yield k for each of the count ticks, sleeping until each one's due time.")
     problems = []
     if value["closed_in"] > EPS:
         problems.append(f"aclose() took {value['closed_in']:.3f} s")

@@ -21,9 +21,11 @@ class BlockingHash:
         self.current = 0
         self.peak = 0
         self.on_loop_thread = 0
+        self.hashed = []  # the paths it was called with
 
     def __call__(self, path: str) -> str:
         with self.lock:
+            self.hashed.append(str(path)[:200])
             self.current += 1
             self.peak = max(self.peak, self.current)
             self.on_loop_thread += realtime.get_ident() == realtime.MAIN_THREAD_ID
@@ -65,4 +67,5 @@ async def hash_paths(h, paths: list[str], seconds: float):
         "stall": round(max(0.0, state["max_gap"] - HEARTBEAT), 4),
         "peak_threads": blocking_hash.peak,
         "on_loop_thread": blocking_hash.on_loop_thread,
+        "hashed": sorted(blocking_hash.hashed[:100]),
     }

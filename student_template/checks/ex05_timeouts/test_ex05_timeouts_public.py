@@ -1,6 +1,6 @@
 """Public checks of ex05: students can read and run these."""
 
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex05_timeouts"
 PAGE = "<html>page</html>"
@@ -24,7 +24,14 @@ def test_fast_fetch_returns_its_value(run):
 @check("a slow fetch gives None", points=1.5)
 def test_slow_fetch_returns_none(run):
     value = run("fetch_once", latency=5.0, timeout=1.0).value()
-    expect(value["error"] is None and value["result"] is None,
-           "a fetch slower than the timeout gives None", expected="it returns None", observed=_outcome(value),
+    prop = "a fetch slower than the timeout gives None"
+    calls = value["calls"]
+    made = "fetch(url) was never called" if not calls else "the fetch ran to its end before the function returned"
+    expect_happened(bool(calls) and calls[0]["outcome"] != "returned", prop,
+                    needs="the function starts fetch(url) and gives up on it when time is up",
+                    observed=f"{made}; {_outcome(value)}",
+                    hint="await fetch(url) under asyncio.timeout(timeout) (or asyncio.wait_for): the slow fetch "
+                         "starts, and is cancelled when the time is up.")
+    expect(value["error"] is None and value["result"] is None, prop, expected="it returns None", observed=_outcome(value),
            hint="asyncio.timeout() and asyncio.wait_for() raise TimeoutError when time is up: "
                 "catch TimeoutError (not CancelledError) and return None (not '' or False).")

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex10_debug_mode"
 USERS = ["ann", "bob", "cy", "dee", "eve", "fay"]
@@ -11,9 +11,8 @@ USERS = ["ann", "bob", "cy", "dee", "eve", "fay"]
 def expect_every_send_made(value: dict, users: list[str], prop: str) -> None:
     """A hygiene property means something only once the work was done: every user sent to."""
     sent = {c["key"] for c in value["calls"]}
-    expect(sent == set(users), prop, expected=f"notify_all sends to all {len(users)} users, so that there is "
-           "something to judge", observed=f"{len(sent)} user(s) sent to",
-           hint="call send(user) for every user, and await each call.")
+    expect_happened(sent == set(users), prop, needs=f"notify_all sends to all {len(users)} users",
+                    observed=f"{len(sent)} user(s) sent to", hint="call send(user) for every user, and await each call.")
 
 
 @check("no coroutine is left never awaited", points=2)

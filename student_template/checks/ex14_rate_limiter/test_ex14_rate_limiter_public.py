@@ -1,6 +1,6 @@
 """Public checks of ex14: students can read and run these."""
 
-from gradekit.grading import check, expect
+from gradekit.grading import check, expect, expect_happened
 
 EXERCISE = "ex14_rate_limiter"
 RATE, PERIOD, TASKS = 3, 1.0, 20
@@ -36,10 +36,17 @@ def test_window_rule(run):
 
 @check("the first `rate` enter at once", points=1.5)
 def test_first_rate_enter_at_once(run):
-    value = run("burst", rate=RATE, period=PERIOD, tasks=TASKS, offset=0.3).value()
+    value = run("burst", rate=RATE, period=PERIOD, tasks=TASKS, offset=0.3, hold=0.05).value()
     times = sorted(t for _, t in value["entries"])
+    prop = f"the first {RATE} entries start at once (at 0 s)"
+    # A limiter that lets everyone in at once (or does nothing) would pass unexamined.
+    expect_happened(any(t > EPS for t in times), prop,
+                    needs=f"the limiter holds back some of {TASKS} tasks that arrive at once (rate {RATE})",
+                    observed=f"all {len(times)} entered at 0 s",
+                    hint="__aenter__ must wait (await asyncio.sleep or a future) while `rate` entries already started "
+                         "in the last period.")
     first = times[:RATE]
-    expect(len(first) == RATE and all(t <= EPS for t in first), f"the first {RATE} entries start at once (at 0 s)",
+    expect(len(first) == RATE and all(t <= EPS for t in first), prop,
            expected=schedule([0.0] * RATE), observed=f"{schedule(first)}; all entry times (s): {schedule(times)}",
            hint="a fresh limiter has `rate` free slots: enter immediately while fewer than `rate` entries "
                 "started in the last period; do not space entries period/rate apart.")
