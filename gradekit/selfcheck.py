@@ -5,11 +5,17 @@ A variant file declares the checks it must fail (test function names)::
     EXPECTED_TO_FAIL = ["test_elapsed_is_the_slowest_fetch"]
 
 It is read with :mod:`ast`, never imported: variants are student-like code.
+
+The stub must fail every check, and so must the trivial submissions generated from
+it (:mod:`gradekit.trivial`: every body replaced by ``return None``, an empty value,
+``pass``, ``raise`` or returning the first argument): no points for doing nothing.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +23,13 @@ from pathlib import Path
 from gradekit.grading.runner import grade_workspace
 from gradekit.kit import Kit, KitError
 from gradekit.sandbox import Workspace
+from gradekit.trivial import TrivialSubmission, trivial_submissions
 
 
 @dataclass
 class Proof:
     exercise_id: str
-    subject: str  # "reference" or the variant's file name
+    subject: str  # "reference", "alternatives/<file>", "variants/<file>", "stub.py" or "trivial/<kind>.py"
     expected_failures: frozenset[str]
     failed: frozenset[str]
     score: float
@@ -43,7 +50,7 @@ def expected_failures(variant: Path) -> frozenset[str]:
     raise KitError(f"{variant} does not declare EXPECTED_TO_FAIL = [...]")
 
 
-def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -> Proof:
+def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str], name: str | None = None) -> Proof:
     workspace = Workspace.from_file(subject, exercise_id)
     try:
         report = grade_workspace(kit, workspace, [exercise_id], label=str(subject))
@@ -51,20 +58,20 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
         workspace.cleanup()
     exercise = report.exercises[0]
     failed = frozenset(t.id for t in exercise.failed)
-    if expected == STUB_FAILS_ALL:
+    fails_all = expected in (STUB_FAILS_ALL, TRIVIAL_FAILS_ALL)
+    if fails_all:
         expected = frozenset(t.id for t in exercise.tests)
-    if subject == kit.reference(exercise_id):
-        name = "reference"
-    elif subject == kit.stub(exercise_id):
-        name = "stub.py"
-    else:
-        name = f"{subject.parent.name}/{subject.name}"
+    name = name or _subject_name(kit, exercise_id, subject)
     feedback = {t.id: f"{t.feedback} {t.detail[-1500:]}".strip() for t in exercise.failed}
     proof = Proof(exercise_id, name, expected, failed, exercise.score, exercise.max_score, feedback=feedback)
     known = {t.id for t in exercise.tests}
     if unknown := expected - known:
         proof.problems.append(f"names checks that do not exist: {sorted(unknown)}")
-    if missed := expected - failed:
+    if fails_all and (earned := [t for t in exercise.tests if t.id not in failed or t.score > 0]):
+        what = "a submission that does nothing" if name.startswith("trivial/") else "the untouched stub"
+        proof.problems.append(f"awarded points to {what}: "
+                              + ", ".join(f"{t.id} ({t.score:g} of {t.max_score:g})" for t in earned))
+    elif missed := expected - failed:
         proof.problems.append(f"should fail but passed: {sorted(missed)}")
     if extra := failed - expected:
         details = "; ".join(f"{check}: {feedback[check]}" for check in sorted(extra))
@@ -76,21 +83,50 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str]) -
     return proof
 
 
+def _subject_name(kit: Kit, exercise_id: str, subject: Path) -> str:
+    if subject == kit.reference(exercise_id):
+        return "reference"
+    if subject == kit.stub(exercise_id):
+        return "stub.py"
+    return f"{subject.parent.name}/{subject.name}"
+
+
 STUB_FAILS_ALL = frozenset({"*"})  # the stub must fail every check
+TRIVIAL_FAILS_ALL = frozenset({"*trivial"})  # so must each submission generated from it that does nothing
 
 
-def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Path, frozenset[str]]]:
+def prove_trivial(kit: Kit, exercise_id: str, trivial: TrivialSubmission) -> Proof:
+    """Grade one generated trivial submission: it must fail every check (score 0)."""
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-trivial-"))
+    try:
+        path = folder / f"{exercise_id}.py"
+        path.write_text(trivial.source, encoding="utf-8")
+        return prove(kit, exercise_id, path, TRIVIAL_FAILS_ALL, name=trivial.name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+Subject = Path | TrivialSubmission
+
+
+def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Subject, frozenset[str]]]:
     reference = kit.reference(exercise_id)
-    subjects = [(exercise_id, reference, frozenset())] if reference.is_file() else []
+    subjects: list[tuple[str, Subject, frozenset[str]]] = [(exercise_id, reference, frozenset())] \
+        if reference.is_file() else []
     subjects += [(exercise_id, a, frozenset()) for a in kit.alternatives(exercise_id)]
     subjects += [(exercise_id, v, expected_failures(v)) for v in kit.variants(exercise_id)]
-    if kit.stub(exercise_id).is_file():
-        subjects.append((exercise_id, kit.stub(exercise_id), STUB_FAILS_ALL))
+    stub = kit.stub(exercise_id)
+    if stub.is_file():
+        subjects.append((exercise_id, stub, STUB_FAILS_ALL))
+        subjects += [(exercise_id, t, TRIVIAL_FAILS_ALL)
+                     for t in trivial_submissions(stub.read_text(encoding="utf-8"), filename=f"{exercise_id}/stub.py")]
     return subjects
 
 
 def _prove_args(args: tuple) -> Proof:
     root, exercise_id, subject, expected = args
+    if isinstance(subject, TrivialSubmission):
+        return prove_trivial(Kit.at(root), exercise_id, subject)
     return prove(Kit.at(root), exercise_id, subject, expected)
 
 

@@ -1,10 +1,10 @@
 """Prove the graders again and again on a saturated machine: a busy machine must not change a verdict.
 
 ``python grade.py check --repeat 20 --stress`` grades every reference, alternative,
-variant and stub 20 times while :class:`Hogs` keep every core busy, and reports each
-*flip*: a grading whose set of failed checks is not the set its subject declares
-(nothing for a reference or an alternative, ``EXPECTED_TO_FAIL`` for a variant, every
-check for a stub). A correct solution that loses a point only when the machine is
+variant, stub and trivial submission 20 times while :class:`Hogs` keep every core busy,
+and reports each *flip*: a grading whose set of failed checks is not the set its subject
+declares (nothing for a reference or an alternative, ``EXPECTED_TO_FAIL`` for a variant,
+every check for a stub or a trivial submission). A correct solution that loses a point only when the machine is
 loaded, or a variant that escapes a check now and then, shows up as a flip with the
 checks that differed and the feedback the student would have read::
 

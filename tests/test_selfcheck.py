@@ -1,4 +1,5 @@
-"""The proof: every reference scores 10/10, every variant loses exactly what it names."""
+"""The proof: every reference scores 10/10, every variant loses exactly what it names,
+the stub and the trivial submissions made from it score 0."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from gradekit.grading.runner import collect_checks
 from gradekit.kit import Kit
 from gradekit.selfcheck import coverage_problems, expected_failures, prove_all
+from gradekit.trivial import KINDS
 from tests.conftest import ROOT
 
 EXERCISES = Kit.at(ROOT).exercise_ids()
@@ -20,7 +22,10 @@ def test_graders_are_proven(kit, exercise_id):
     proofs = prove_all(kit, [exercise_id])
     assert [p for p in proofs if not p.ok] == []
     assert proofs[0].subject == "reference" and proofs[0].score == 10
-    assert proofs[-1].subject == "stub.py" and proofs[-1].score == 0
+    by_subject = {p.subject: p for p in proofs}
+    assert by_subject["stub.py"].score == 0
+    assert [p.subject for p in proofs[-5:]] == [f"trivial/{kind}.py" for kind in KINDS]
+    assert all(p.score == 0 for p in proofs[-5:])
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
