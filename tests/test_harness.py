@@ -30,10 +30,30 @@ async def blocking(h):
 
 @scenario
 async def busy(h):
-    end = time.monotonic() + 0.3
-    while time.monotonic() < end:
-        pass
+    h.student.spin(0.3)
     return {"elapsed": h.elapsed()}
+
+@scenario
+async def busy_in_c(h):
+    await h.student.crunch(30_000_000)
+    return {"elapsed": h.elapsed()}
+
+@scenario
+async def grader_prepares(h):
+    # The grader's own work on the loop (building big inputs) is never the student's stall.
+    rows = [(f"user{i % 97}", f"/page/{i % 40}") for i in range(300_000)]
+    await asyncio.sleep(0.5)
+    return {"rows": len(rows), "elapsed": h.elapsed()}
+
+@scenario
+async def offloads(h):
+    await h.student.offload(0.3)
+    return {"elapsed": h.elapsed()}
+
+@scenario(clock="real")
+async def waits_on_an_event(h):
+    h.student.wait_for_nothing(0.4)
+    return {}
 
 @scenario
 async def leaky(h):
@@ -79,6 +99,18 @@ def main():
     async def go():
         await _real_sleep(2)
     asyncio.run(go())
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+async def crunch(n):
+    await asyncio.sleep(0)
+    return sum(range(n))  # one call into C that holds the GIL throughout
+async def offload(seconds):
+    await asyncio.to_thread(time.sleep, seconds)  # a real sleep: it is not the loop's thread
+def wait_for_nothing(seconds):
+    import threading
+    threading.Event().wait(seconds)
 '''
 
 
@@ -113,7 +145,36 @@ def test_a_busy_loop_reading_the_clock_ends_and_is_reported(session):
     obs = session("busy")
     assert obs.ok, obs.reason
     assert obs.stalls and obs.stalls[0]["kind"] == "busy"
+    assert obs.stalls[0]["where"].startswith("ex00_probe.py:")
     assert obs.value()["elapsed"] >= 0.3
+
+
+def test_a_long_computation_in_one_call_is_the_students_busy_stall(session):
+    obs = session("busy_in_c")
+    assert obs.ok, obs.reason
+    assert [s["kind"] for s in obs.stalls] == ["busy"]
+    assert obs.stalls[0]["where"].startswith("ex00_probe.py:")
+
+
+def test_the_graders_own_work_on_the_loop_is_not_a_stall(session):
+    obs = session("grader_prepares")
+    assert obs.ok, obs.reason
+    assert obs.stalls == []
+    assert obs.value()["elapsed"] == 0.5
+
+
+def test_virtual_time_follows_work_done_in_threads(session):
+    obs = session("offloads")
+    assert obs.ok, obs.reason
+    assert obs.stalls == []
+    assert 0.25 <= obs.value()["elapsed"] < 0.6  # the thread's 0.3 s, give or take the loop's own steps
+
+
+def test_waiting_in_the_students_code_on_the_real_clock_is_a_blocking_stall(session):
+    obs = session("waits_on_an_event")
+    assert obs.ok, obs.reason
+    assert [s["kind"] for s in obs.stalls] == ["blocking"]
+    assert obs.stalls[0]["seconds"] >= 0.3 and obs.stalls[0]["where"].startswith("ex00_probe.py:")
 
 
 def test_hygiene_probes_see_leaks_lost_exceptions_and_unawaited_coroutines(session):

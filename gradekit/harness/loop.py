@@ -72,11 +72,14 @@ class GradingLoop(asyncio.SelectorEventLoop):
             return ready
         if timeout is None or any(not f.done() for f in self._external):
             # Something outside the loop must act first: wait for it in real time,
-            # in small steps, and let virtual time follow.
+            # in small steps, and let virtual time follow the time it really took, not
+            # the time its threads (or this one) spent waiting for a core of a busy machine.
             step = _EXTERNAL_STEP if timeout is None else min(timeout, _EXTERNAL_STEP)
+            monitor = self._gradekit_monitor
+            mark = monitor.load_mark()
             started = realtime.perf_counter()
             ready = self._real_select(step)
-            self._clock.advance(min(realtime.perf_counter() - started, step))
+            self._clock.advance(realtime.perf_counter() - started - monitor.load_since(mark))
             return ready
         target = self._clock.now + timeout
         if self._scheduled:
@@ -109,7 +112,7 @@ def instrument_handles() -> None:
         monitor = getattr(self._loop, "_gradekit_monitor", None)
         if monitor is None:
             return original(self)
-        monitor.enter()
+        monitor.enter(self)
         try:
             return original(self)
         finally:
