@@ -5,6 +5,8 @@ EXERCISE = "ex08_offload_blocking"
 PATHS = ["w.img", "x.img", "y.img", "z.img"]
 SECONDS = 0.2
 BOUND = 0.5  # "well under 0.8 s": one hash takes 0.2 s, all four one after the other 0.8 s
+# With every core busy the reference took up to 0.23 s; and all four hashes were in flight at once,
+# which no load changes. Either shows the hashing was concurrent.
 
 
 @check("paths are hashed concurrently", points=3)
@@ -15,7 +17,7 @@ def test_paths_hashed_concurrently(run):
     expect_happened(set(value["hashed"]) >= set(PATHS), prop, needs=f"blocking_hash is called for all {len(PATHS)} paths",
                     observed=f"it was called for {len(set(value['hashed']) & set(PATHS))} of them",
                     hint="call blocking_hash(path) for every path, each in a worker thread (asyncio.to_thread).")
-    expect(value["elapsed"] < BOUND, prop,
+    expect(value["elapsed"] < BOUND or value["peak_threads"] == len(PATHS), prop,
            expected=f"< {BOUND:g} s (about {SECONDS:g} s)", observed=f"{value['elapsed']:.3f} s, "
            f"with at most {value['peak_threads']} hash(es) running at once",
            note=blocking_note(observation.stalls),

@@ -29,13 +29,16 @@ def test_loop_stays_responsive(run):
     expect_happened(set(value["hashed"]) >= set(PATHS), prop, needs=f"blocking_hash is called for all {len(PATHS)} paths",
                     observed=f"it was called for {len(set(value['hashed']) & set(PATHS))} of them",
                     hint="call blocking_hash(path) for every path, in a worker thread: asyncio.to_thread(blocking_hash, path).")
+    # Judged on what a busy machine cannot distort: blocking_hash run on the loop's own thread, and the
+    # stalls the child put down to the student's code (its CPU time, or its waiting net of the time spent
+    # waiting for a core). The heartbeat's longest gap is only reported: with every core busy it reached
+    # 0.17 s for the reference, whose own stalls stayed under 12 ms.
+    long_stalls = [s for s in observation.stalls if s["seconds"] > MAX_STALL]
+    slept = sum(s["seconds"] for s in observation.stalls if s["kind"] == "time.sleep")
     note = blocking_note(observation.stalls)
     if value["on_loop_thread"]:
         note = (note + f" blocking_hash ran {value['on_loop_thread']} time(s) on the event loop's own thread.").strip()
-    # A gap only counts when the child saw its cause (a long loop callback, or blocking_hash on the loop's
-    # thread): on a heavily loaded machine the OS alone can delay a heartbeat, and that is not the student's doing.
-    caused = bool(observation.stalls) or value["on_loop_thread"] > 0
-    expect(value["stall"] <= MAX_STALL or not caused, prop,
+    expect(not value["on_loop_thread"] and not long_stalls and slept <= MAX_STALL, prop,
            expected=f"≤ {MAX_STALL * 1000:.0f} ms", observed=f"the loop was unavailable for {value['stall'] * 1000:.0f} ms",
            note=note,
            hint="a blocking function called in a coroutine freezes the loop, `async def` or not: run it in a "
