@@ -83,19 +83,23 @@ def list_(ctx: click.Context, public_only: bool) -> None:
 @click.option("--repeat", type=click.IntRange(min=1), default=None,
               help="Prove everything N times and report verdict flips (see gradekit/stress.py).")
 @click.option("--stress", is_flag=True, help="Keep every core busy while proving, and report verdict flips.")
+@click.option("--isolation", type=click.Choice(["auto", "namespaces", "process"]), default="auto", show_default=True,
+              help="The sandbox to prove in (process: the fallback without bubblewrap).")
 @click.pass_context
-def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int, repeat: int | None, stress: bool) -> None:
+def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int, repeat: int | None, stress: bool,
+           isolation: str) -> None:
     """Prove the graders: references score full marks, variants lose exactly what they name."""
     kit = _kit(ctx)
     if kit.kind != "kit":
         raise KitError("`check` needs the kit itself (exercises/ with references), not a student copy")
     ids = kit.select(list(exercises))
     if repeat is not None or stress:
-        ctx.exit(1 if run_stress(kit, ids, repeat=repeat or 1, stress=stress, jobs=jobs, echo=click.echo).flips else 0)
+        result = run_stress(kit, ids, repeat=repeat or 1, stress=stress, jobs=jobs, echo=click.echo, isolation=isolation)
+        ctx.exit(1 if result.flips else 0)
     checks = collect_checks(kit, ids)
     problems = [p for ex_id in ids
                 for p in coverage_problems(kit, ex_id, {c.id for c in checks if c.exercise_id == ex_id})]
-    proofs = prove_all(kit, ids, jobs=jobs)
+    proofs = prove_all(kit, ids, jobs=jobs, isolation=isolation)
     for proof in proofs:
         mark = click.style("ok  ", fg="green") if proof.ok else click.style("FAIL", fg="red")
         lost = ", ".join(sorted(proof.failed)) or "nothing"

@@ -50,10 +50,11 @@ def expected_failures(variant: Path) -> frozenset[str]:
     raise KitError(f"{variant} does not declare EXPECTED_TO_FAIL = [...]")
 
 
-def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str], name: str | None = None) -> Proof:
+def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str], name: str | None = None,
+          isolation: str = "auto") -> Proof:
     workspace = Workspace.from_file(subject, exercise_id)
     try:
-        report = grade_workspace(kit, workspace, [exercise_id], label=str(subject))
+        report = grade_workspace(kit, workspace, [exercise_id], label=str(subject), isolation=isolation)
     finally:
         workspace.cleanup()
     exercise = report.exercises[0]
@@ -95,13 +96,13 @@ STUB_FAILS_ALL = frozenset({"*"})  # the stub must fail every check
 TRIVIAL_FAILS_ALL = frozenset({"*trivial"})  # so must each submission generated from it that does nothing
 
 
-def prove_trivial(kit: Kit, exercise_id: str, trivial: TrivialSubmission) -> Proof:
+def prove_trivial(kit: Kit, exercise_id: str, trivial: TrivialSubmission, isolation: str = "auto") -> Proof:
     """Grade one generated trivial submission: it must fail every check (score 0)."""
     folder = Path(tempfile.mkdtemp(prefix="gradekit-trivial-"))
     try:
         path = folder / f"{exercise_id}.py"
         path.write_text(trivial.source, encoding="utf-8")
-        return prove(kit, exercise_id, path, TRIVIAL_FAILS_ALL, name=trivial.name)
+        return prove(kit, exercise_id, path, TRIVIAL_FAILS_ALL, name=trivial.name, isolation=isolation)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -124,14 +125,16 @@ def _subjects(kit: Kit, exercise_id: str) -> list[tuple[str, Subject, frozenset[
 
 
 def _prove_args(args: tuple) -> Proof:
-    root, exercise_id, subject, expected = args
+    root, exercise_id, subject, expected, isolation = args
     if isinstance(subject, TrivialSubmission):
-        return prove_trivial(Kit.at(root), exercise_id, subject)
-    return prove(Kit.at(root), exercise_id, subject, expected)
+        return prove_trivial(Kit.at(root), exercise_id, subject, isolation=isolation)
+    return prove(Kit.at(root), exercise_id, subject, expected, isolation=isolation)
 
 
-def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1) -> list[Proof]:
-    work = [(kit.root, ex, path, expected) for ex in exercise_ids for ex, path, expected in _subjects(kit, ex)]
+def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1, isolation: str = "auto") -> list[Proof]:
+    """Every subject of ``exercise_ids`` graded (``isolation``: auto, namespaces or process)."""
+    work = [(kit.root, ex, path, expected, isolation)
+            for ex in exercise_ids for ex, path, expected in _subjects(kit, ex)]
     if jobs <= 1:
         return [_prove_args(w) for w in work]
     pool = ProcessPoolExecutor(max_workers=jobs)

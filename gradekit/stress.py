@@ -180,7 +180,7 @@ def _outcome(failed: frozenset[str]) -> str:
 
 
 def run_stress(kit: Kit, exercise_ids: list[str], *, repeat: int, stress: bool, jobs: int = 2,
-               echo: Callable[[str], None] = print, hogs: int | None = None) -> StressResult:
+               echo: Callable[[str], None] = print, hogs: int | None = None, isolation: str = "auto") -> StressResult:
     """Prove ``exercise_ids`` ``repeat`` times (with every core saturated if ``stress``); print flips as found."""
     if repeat < 1:
         raise ValueError(f"repeat must be at least 1, not {repeat}")
@@ -189,7 +189,7 @@ def run_stress(kit: Kit, exercise_ids: list[str], *, repeat: int, stress: bool, 
     with Hogs(result.hogs):
         for run in range(1, repeat + 1):
             round_started = time.monotonic()
-            proofs = prove_all(kit, exercise_ids, jobs=jobs)
+            proofs = prove_all(kit, exercise_ids, jobs=jobs, isolation=isolation)
             for flip in result.record(run, proofs):
                 echo(flip.describe())
             result.seconds = time.monotonic() - started

@@ -62,7 +62,7 @@ def test_result_counts_gradings_and_splits_each_flipped_subject_by_outcome():
 
 def test_run_stress_reports_flips_across_rounds(monkeypatch, kit):
     rounds = iter([[proof("reference", set(), set())], [proof("reference", set(), {"test_responsive"})]])
-    monkeypatch.setattr(stress, "prove_all", lambda kit, ids, jobs: next(rounds))
+    monkeypatch.setattr(stress, "prove_all", lambda kit, ids, jobs, isolation: next(rounds))
     lines: list[str] = []
     result = run_stress(kit, ["ex09_async_db"], repeat=2, stress=False, echo=lines.append)
     assert [f.run for f in result.flips] == [2]
