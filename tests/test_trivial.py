@@ -190,7 +190,7 @@ def test_a_trivial_proof_names_the_checks_that_awarded_points(kit, tmp_path, mon
     from gradekit import selfcheck
     from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
 
-    def graded(kit_, workspace, ids, label):
+    def graded(kit_, workspace, ids, label, **options):
         return SubmissionReport(submission=label, exercises=[ExerciseResult(ids[0], "graded", [
             CheckResult("test_a", "a", 0.0, 4.0, "failed", "public", "it did nothing"),
             CheckResult("test_b", "b", 6.0, 6.0, "passed", "hidden")])], duration_s=0.0)
