@@ -119,6 +119,7 @@ def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:
     """Run the CLI; every failure to run exits 1 with a message, never a traceback."""
     root = kit_root or Path.cwd()
     try:
+        import pytest_timeout  # noqa: F401  (missing: ImportError below; pytest >= 9.2 would only say "exit 4")
         code = cli.main(args=argv, prog_name="grade.py", obj={"kit_root": root}, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
