@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from gradekit.grading.runner import grade_workspace
 from gradekit.kit import Kit, KitError
 from gradekit.sandbox import Workspace
 from gradekit.trivial import TrivialSubmission, trivial_submissions
+from gradekit.workers import worker_pool
 
 
 @dataclass
@@ -137,7 +137,7 @@ def prove_all(kit: Kit, exercise_ids: list[str], jobs: int = 1, isolation: str =
             for ex in exercise_ids for ex, path, expected in _subjects(kit, ex)]
     if jobs <= 1:
         return [_prove_args(w) for w in work]
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = worker_pool(jobs)
     try:
         return list(pool.map(_prove_args, work))
     finally:  # interrupted (Ctrl-C): drop the proofs not started yet instead of running them all

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
 from gradekit.kit import CheckFile, Kit
 from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
 from gradekit.sandbox import Limits, SpawnSandbox, Workspace, choose_sandbox
+from gradekit.workers import worker_pool
 
 PYTEST_INI = Path(__file__).with_name("graders.ini")
 
@@ -130,7 +129,7 @@ def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, 
     if count == 1:
         graded = [_grade_part(parts[0])]
     else:
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(count) as pool:
             graded = list(pool.map(_grade_part, parts))
     by_id = {result.id: result for results, _ in graded for result in results}
     isolations = {name for _, name in graded}
