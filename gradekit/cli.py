@@ -94,7 +94,8 @@ def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int, repeat: in
         raise KitError("`check` needs the kit itself (exercises/ with references), not a student copy")
     ids = kit.select(list(exercises))
     if repeat is not None or stress:
-        result = run_stress(kit, ids, repeat=repeat or 1, stress=stress, jobs=jobs, echo=click.echo, isolation=isolation)
+        result = run_stress(kit, ids, repeat=repeat or 1, stress=stress, jobs=jobs, echo=click.echo,
+                            isolation=isolation)
         ctx.exit(1 if result.flips else 0)
     checks = collect_checks(kit, ids)
     problems = [p for ex_id in ids

@@ -113,7 +113,7 @@ class Flip:
     passed_unexpectedly: frozenset[str]
 
     def describe(self) -> str:
-        parts = [f"failed {check}: {_excerpt(feedback)}" for check, feedback in sorted(self.failed_unexpectedly.items())]
+        parts = [f"failed {check}: {_excerpt(text)}" for check, text in sorted(self.failed_unexpectedly.items())]
         if self.passed_unexpectedly:
             parts.append(f"passed {', '.join(sorted(self.passed_unexpectedly))} (it should fail)")
         return f"FLIP {self.exercise_id} {self.subject}, run {self.run}: " + "; ".join(parts)

@@ -79,7 +79,7 @@ class GradingLoop(asyncio.SelectorEventLoop):
             mark = monitor.load_mark()
             started = realtime.perf_counter()
             ready = self._real_select(step)
-            self._clock.advance(realtime.perf_counter() - started - monitor.load_since(mark))
+            self._clock.advance(realtime.perf_counter() - started - monitor.load_since(mark, woken=bool(ready)))
             return ready
         target = self._clock.now + timeout
         if self._scheduled:

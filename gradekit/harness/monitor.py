@@ -158,15 +158,64 @@ class ThreadClocks:
         return readings
 
 
-def _others_delta(before: dict[int, int] | None, after: dict[int, int]) -> float:
-    """Seconds the other threads waited for a core between two readings.
+def _others_delta(before: dict[int, int] | None, after: dict[int, int], longest: bool = False) -> float:
+    """Seconds the other threads waited for a core between two readings: in all, or the ``longest`` wait.
 
     A thread born in between counts whole: a loop thread that starts a thread (aiosqlite's
     connection, an executor's worker) waits until the new thread first runs.
     """
     if before is None:
         return 0.0
-    return sum(max(0, ns - before.get(tid, 0)) for tid, ns in after.items()) / 1e9
+    waits = [max(0, ns - before.get(tid, 0)) for tid, ns in after.items()]
+    return (max(waits, default=0) if longest else sum(waits)) / 1e9
+
+
+# -- process-wide probes, installed once however many monitors a process makes ------------
+_gc_cpu: dict[int, float] = {}  # thread ident -> CPU seconds that thread spent collecting garbage
+_gc_started: dict[int, float] = {}
+_watch = {"workspace": None, "monitor": None}  # sys.monitoring: whose code, and which monitor to tell
+
+
+def _on_gc(phase: str, info: dict) -> None:
+    ident = realtime.get_ident()
+    if phase == "start":
+        _gc_started[ident] = realtime.thread_time()
+    elif ident in _gc_started:
+        _gc_cpu[ident] = _gc_cpu.get(ident, 0.0) + realtime.thread_time() - _gc_started.pop(ident)
+
+
+def _watch_student_code(workspace: str) -> bool:
+    """Python 3.12+: tell the active monitor whenever code of ``workspace`` starts or resumes.
+
+    The looks can miss code that holds the GIL from start to end; ``sys.monitoring`` cannot.
+    It costs one call per start of the student's functions: every other code object is
+    switched off (``DISABLE``) the first time it runs, so one workspace per process.
+    """
+    if _watch["workspace"] is not None:
+        return _watch["workspace"] == workspace
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return False
+    free = [tool for tool in (4, 3) if monitoring.get_tool(tool) is None]  # 0-2 and 5 are claimed by convention
+    if not free:
+        return False
+    tool, disable = free[0], monitoring.DISABLE
+    monitoring.use_tool_id(tool, "gradekit")
+
+    def started(code, offset):
+        if not code.co_filename.startswith(workspace):
+            return disable
+        monitor = _watch["monitor"]
+        current = monitor._current if monitor is not None else None
+        if current is not None and realtime.get_ident() == monitor._loop_thread:
+            current.touched = code
+        return None
+
+    for event in (monitoring.events.PY_START, monitoring.events.PY_RESUME):
+        monitoring.register_callback(tool, event, started)
+    monitoring.set_events(tool, monitoring.events.PY_START | monitoring.events.PY_RESUME)
+    _watch["workspace"] = workspace
+    return True
 
 
 class _Callback:
@@ -208,19 +257,26 @@ class Monitor:
     _slept: float = 0.0
     _current: _Callback | None = None
     _clocks: ThreadClocks | None = None
-    _main_cpu_clock: int | None = None
-    _gc_cpu: float = 0.0  # CPU seconds of garbage collection on the loop's thread
-    _gc_started: float = 0.0
+    _loop_thread: int | None = None  # the thread that runs the callbacks (the main one in the child)
+    _loop_cpu_clock: int | None = None
     _others: dict | None = None  # the sampler's latest reading of the other threads
     _watching_code: bool = False  # sys.monitoring reports the student's code starting (3.12+)
+    _sampling: bool = False  # a sampler thread is running (it ends once the loop has been idle a while)
+    _entered: int = 0  # callbacks so far, for the sampler to tell an idle loop
 
     # -- the loop's thread ---------------------------------------------------------
     def enter(self, handle=None) -> None:
         if self._clocks is None:
             self._start()
+        if not self._sampling and self._loop_cpu_clock is not None:
+            self._sampling = True
+            # A bare thread: invisible to threading.enumerate(), and nothing joins it at exit.
+            realtime.start_new_thread(self._sample_while_busy, ())
+        self._entered += 1
         self._slept = 0.0
+        _watch["monitor"] = self
         current = _Callback(handle, realtime.thread_time(), realtime.perf_counter(), self._clocks.own(),
-                            self._gc_cpu, self._others)
+                            self._gc(), self._others)
         if not self._watching_code:  # Python 3.11: a resumed coroutine of theirs is their code running
             current.touched = _student_code(handle, self.workspace)
         self._current = current
@@ -234,7 +290,7 @@ class Monitor:
         current = self._current
         if current is None:
             return 0.0
-        gc_cpu = self._gc_cpu
+        gc_cpu = self._gc()
         cpu = realtime.thread_time()
         if cpu - current.cpu0 - (gc_cpu - current.gc0) < CPU_STALL:
             return 0.0  # nearly always: too little to matter
@@ -250,7 +306,7 @@ class Monitor:
             return
         cpu_all = realtime.thread_time() - current.cpu0
         real = realtime.perf_counter() - current.wall0 - self._slept
-        cpu = max(0.0, cpu_all - (self._gc_cpu - current.gc0))
+        cpu = max(0.0, cpu_all - (self._gc() - current.gc0))
         if cpu < CPU_STALL and real < self.real_threshold:
             return  # nearly every callback: nothing to attribute
         waited = max(0.0, real - cpu_all - (self._clocks.own() - current.runq0))
@@ -292,12 +348,18 @@ class Monitor:
             return None
         return self._clocks.own(), self._clocks.others()
 
-    def load_since(self, mark: tuple | None) -> float:
-        """Seconds the process's threads spent waiting for a core since ``mark``: the machine's delay."""
+    def load_since(self, mark: tuple | None, woken: bool) -> float:
+        """How much a busy machine delayed work outside the loop since ``mark``.
+
+        The longest time one of the other threads waited for a core (they may have waited
+        side by side), plus, when the loop thread was ``woken`` by that work, its own wait
+        for a core: while it merely waited for a timeout, its own wait delayed nothing.
+        """
         if mark is None:
             return 0.0
         own, others = mark
-        return (self._clocks.own() - own) + _others_delta(others, self._clocks.others())
+        own_wait = self._clocks.own() - own if woken else 0.0
+        return own_wait + _others_delta(others, self._clocks.others(), longest=True)
 
     def record_sleep(self, seconds: float, frame) -> None:
         self.stalls.append(Stall("time.sleep", float(seconds), student_location(frame, self.workspace)))
@@ -306,62 +368,38 @@ class Monitor:
         self._slept += seconds
 
     # -- set-up and the sampler thread -----------------------------------------------
+    def _gc(self) -> float:
+        return _gc_cpu.get(self._loop_thread, 0.0)
+
     def _start(self) -> None:
-        """On the loop's thread, at its first callback: clocks, GC timing, the sampler."""
+        """On the loop's thread, at its first callback: its clocks, GC timing, sys.monitoring."""
+        self._loop_thread = realtime.get_ident()
         self._clocks = ThreadClocks()
+        # The harness's own threads (the child's watchdog) only wake up to look: their waits delay nothing.
+        self._clocks.ignored.update(t.native_id for t in realtime.enumerate_threads() if t.name.startswith("gradekit-"))
         self._others = self._clocks.others()  # the sampler keeps it up to date from now on
         if realtime.pthread_getcpuclockid is not None:
             try:
-                self._main_cpu_clock = realtime.pthread_getcpuclockid(realtime.get_ident())
+                self._loop_cpu_clock = realtime.pthread_getcpuclockid(self._loop_thread)
             except OSError:
-                self._main_cpu_clock = None
-        gc.callbacks.append(self._on_gc)
-        self._watch_student_code()
-        if self._main_cpu_clock is not None:
-            # A bare thread: invisible to threading.enumerate(), and nothing joins it at exit.
-            realtime.start_new_thread(self._sample_forever, ())
+                self._loop_cpu_clock = None
+        if _on_gc not in gc.callbacks:
+            gc.callbacks.append(_on_gc)
+        self._watching_code = _watch_student_code(self.workspace)
 
-    def _watch_student_code(self) -> None:
-        """Python 3.12+: mark the running callback whenever the student's code starts or resumes.
-
-        The looks can miss code that holds the GIL from start to end; ``sys.monitoring`` cannot.
-        It costs one call per start of the student's functions: every other code object is
-        switched off (``DISABLE``) the first time it runs.
-        """
-        monitoring = getattr(sys, "monitoring", None)
-        if monitoring is None:
-            return
-        free = [tool for tool in (4, 3) if monitoring.get_tool(tool) is None]  # 0-2 and 5 are claimed by convention
-        if not free:
-            return
-        tool, workspace, disable = free[0], self.workspace, monitoring.DISABLE
-        monitoring.use_tool_id(tool, "gradekit")
-
-        def started(code, offset):
-            if not code.co_filename.startswith(workspace):
-                return disable
-            current = self._current
-            if current is not None and realtime.get_ident() == realtime.MAIN_THREAD_ID:
-                current.touched = code
-            return None
-
-        for event in (monitoring.events.PY_START, monitoring.events.PY_RESUME):
-            monitoring.register_callback(tool, event, started)
-        monitoring.set_events(tool, monitoring.events.PY_START | monitoring.events.PY_RESUME)
-        self._watching_code = True
-
-    def _on_gc(self, phase: str, info: dict) -> None:
-        if realtime.get_ident() != realtime.MAIN_THREAD_ID:
-            return
-        if phase == "start":
-            self._gc_started = realtime.thread_time()
-        else:
-            self._gc_cpu += realtime.thread_time() - self._gc_started
-
-    def _sample_forever(self) -> None:
+    def _sample_while_busy(self) -> None:
+        """The sampler: a look every SAMPLE_INTERVAL; it ends after a second without a callback."""
         self._clocks.ignored.add(realtime.get_native_id())
+        entered, idle_since = -1, realtime.perf_counter()
         while True:
             realtime.sleep(SAMPLE_INTERVAL)
+            if self._entered != entered or self._current is not None:
+                entered, idle_since = self._entered, realtime.perf_counter()
+            elif realtime.perf_counter() - idle_since > 1.0:
+                self._sampling = False  # enter() starts another one when callbacks come again
+                if self._entered == entered and self._current is None:
+                    return
+                self._sampling = True  # one came in meanwhile
             try:
                 self._sample()
             except Exception:  # noqa: BLE001 - a look that raced with the loop thread is skipped
@@ -374,15 +412,15 @@ class Monitor:
         if current is None:
             return
         runq = self._clocks.own()  # the reads above release the GIL; those below do not
-        cpu = realtime.clock_gettime(self._main_cpu_clock)
+        cpu = realtime.clock_gettime(self._loop_cpu_clock)
         wall = realtime.perf_counter()
         frames = realtime.current_frames()
-        where = _student_frame(frames.get(realtime.MAIN_THREAD_ID), self.workspace)
+        where = _student_frame(frames.get(self._loop_thread), self.workspace)
         del frames  # never keep the student's frames alive
         if self._current is not current:
             return
         last = current.samples
-        gc_cpu = self._gc_cpu
+        gc_cpu = self._gc()
         d_cpu = max(0.0, (cpu - last.cpu) - (gc_cpu - last.gc))
         d_wait = max(0.0, (wall - last.wall) - (cpu - last.cpu) - (runq - last.runq))
         mine = where is not None

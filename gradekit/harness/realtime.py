@@ -23,6 +23,7 @@ get_running_loop = asyncio.get_running_loop
 current_task = asyncio.current_task
 get_ident = threading.get_ident
 get_native_id = threading.get_native_id
+enumerate_threads = threading.enumerate
 start_new_thread = _thread.start_new_thread
 allocate_lock = _thread.allocate_lock
 current_frames = sys._current_frames
