@@ -87,11 +87,18 @@ def student_location(frame, workspace: str) -> str:
 
 
 def _student_frame(frame, workspace: str) -> str | None:
-    """Where the student's innermost frame on ``frame``'s stack is, or None if none is."""
+    """Where the student's innermost frame on ``frame``'s stack is, or None if none is.
+
+    Also None while a module is being loaded on the student's behalf (``import`` inside a
+    coroutine, or asyncio's first executor importing ``concurrent.futures.thread``): reading
+    a module from a cold disk is the machine's time, not their code's.
+    """
     while frame is not None:
         code = frame.f_code
         if code.co_filename.startswith(workspace):
             return f"{os.path.basename(code.co_filename)}:{frame.f_lineno} in {code.co_name}"
+        if code.co_filename.startswith("<frozen importlib._bootstrap"):
+            return None
         frame = frame.f_back
     return None
 
