@@ -351,6 +351,17 @@ class Monitor:
             blocked = waited if theirs else 0.0
         return busy, blocked
 
+    def stuck_for(self) -> float:
+        """Seconds the running callback has held the loop, less the time its thread waited for a core.
+
+        For a watchdog (any thread may call it): on a saturated machine a callback can take
+        a tenth of a second of wall time without running, and that is not being stuck.
+        """
+        current = self._current
+        if current is None:
+            return 0.0
+        return realtime.perf_counter() - current.wall0 - (self._clocks.own() - current.runq0)
+
     def load_mark(self) -> tuple | None:
         """A reading for :meth:`load_since` (None before the first callback, or without /proc)."""
         if self._clocks is None:
