@@ -44,3 +44,47 @@ async def cancel_retry(h, plan: list[str], attempts: int, base_delay: float, lat
     else:
         task.cancel()
     return {"outcome": outcome, "detail": detail, "finished": finished[0] if finished else None, "calls": calls}
+
+
+@scenario
+async def cancel_in_backoff(h, attempts: int, base_delay: float, latency: float):
+    """Cancels retry while it waits between attempts, whatever its waits are.
+
+    After each failed call the scenario lets retry reach its next await; if no call of
+    op is then in flight, retry is waiting, and the task is cancelled there. A retry that
+    never waits between attempts gives no such moment (``cancelled_at`` stays None).
+    """
+    ended = asyncio.Event()
+    op, calls, errors = make_op(h, ["ConnectionError"], latency, on_end=lambda call: ended.set())
+    task = asyncio.get_running_loop().create_task(h.student.retry(op, attempts, base_delay))
+    finished = []
+    task.add_done_callback(lambda t: finished.append(h.elapsed()))
+    cancelled_at, calls_before = None, 0
+    while not task.done():
+        waiter = asyncio.get_running_loop().create_task(ended.wait())
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        ended.clear()
+        for _ in range(3):  # let retry reach its next await
+            await h.sleep(0)
+        if task.done() or any(c["outcome"] == "running" for c in calls):
+            continue  # the next attempt started at once: that was no wait
+        cancelled_at, calls_before = h.elapsed(), len(calls)
+        task.cancel()
+        break
+    await asyncio.wait([task], timeout=3.0)
+    await h.sleep(1.0)  # would op be called again later?
+    outcome, detail = "running", None
+    if task.done():
+        if task.cancelled():
+            outcome = "cancelled"
+        elif isinstance(task.exception(), NotImplementedError):
+            raise task.exception()
+        elif task.exception() is not None:
+            outcome, detail = "raised", raised_info(h, task.exception(), errors)
+        else:
+            outcome, detail = "returned", repr(task.result())
+    else:
+        task.cancel()
+    return {"outcome": outcome, "detail": detail, "finished": finished[0] if finished else None,
+            "cancelled_at": cancelled_at, "calls_before": calls_before, "calls": calls}

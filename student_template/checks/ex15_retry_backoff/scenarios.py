@@ -5,11 +5,12 @@ import builtins
 from gradekit.harness import scenario
 
 
-def make_op(h, plan: list[str], latency: float):
+def make_op(h, plan: list[str], latency: float, on_end=None):
     """A zero-argument op; call n does plan[n] (the last item repeats) after `latency` seconds.
 
     An item is "ok" (return "result-<n>") or the name of a builtin exception, raised
-    as a fresh instance on every call so that identity can be checked.
+    as a fresh instance on every call so that identity can be checked. ``on_end(call)``
+    is called as each call ends, before it returns or raises.
     """
     calls, errors = [], []
 
@@ -23,6 +24,8 @@ def make_op(h, plan: list[str], latency: float):
             call["ended"], call["outcome"] = h.elapsed(), "cancelled"
             raise
         call["ended"] = h.elapsed()
+        if on_end is not None:
+            on_end(call)
         item = plan[min(n, len(plan) - 1)]
         if item == "ok":
             call["outcome"] = "returned"
