@@ -24,6 +24,17 @@ async def sleeps(h):
             "perf": time.perf_counter() - t_perf, "elapsed": h.elapsed()}
 
 @scenario
+async def re_sleeps_a_rounding_error(h):
+    # A limiter that re-sleeps for what its own arithmetic says is left (aiolimiter does):
+    # 0.4 s plus 2e-14 s, which the clock cannot represent at t = 1000.4.
+    loop = asyncio.get_running_loop()
+    start, need, turns = loop.time(), 0.4 + 2e-14, 0
+    while loop.time() - start < need and turns < 100_000:
+        await asyncio.sleep(need - (loop.time() - start))
+        turns += 1
+    return {"elapsed": h.elapsed(), "turns": turns}
+
+@scenario
 async def blocking(h):
     time.sleep(0.75)
     return {"elapsed": h.elapsed()}
@@ -202,3 +213,12 @@ def test_code_that_waits_forever_is_abandoned_on_the_virtual_clock(session):
     obs = session("hangs")
     assert obs.status == "timeout"
     assert "did not finish" in obs.reason
+
+
+def test_time_advances_when_a_timer_keeps_falling_due_now(session):
+    started = time.monotonic()
+    obs = session("re_sleeps_a_rounding_error")
+    value = obs.value()
+    assert value["turns"] < 1000, value  # it did not spin in place
+    assert abs(value["elapsed"] - 0.4) < 1e-9
+    assert time.monotonic() - started < 5

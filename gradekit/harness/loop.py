@@ -10,6 +10,7 @@ virtual clock follows the real time spent, as looptime does.
 from __future__ import annotations
 
 import asyncio
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ VIRTUAL_EPOCH = 1000.0
 #: The wall-clock time (time.time()) that corresponds to VIRTUAL_EPOCH.
 VIRTUAL_WALL_EPOCH = 1_767_225_600.0
 _EXTERNAL_STEP = 0.01
+#: Turns at one instant that find a timer already due before time is nudged forward.
+STUCK_TURNS = 50
 
 
 @dataclass
@@ -33,10 +36,20 @@ class VirtualClock:
 
 
 class GradingLoop(asyncio.SelectorEventLoop):
-    """A selector event loop instrumented for grading."""
+    """A selector event loop instrumented for grading.
+
+    Virtual time never livelocks. A timer set for less than the clock can represent
+    (a limiter re-sleeping for the 2e-14 s its arithmetic says is left, at t = 1000.4)
+    falls due at once, and if its callback sets another such timer the loop would turn
+    forever at one instant: nothing runs but timers due "now", so the clock never has a
+    reason to move. After :data:`STUCK_TURNS` turns at one instant that each find a timer
+    already due, the clock moves to the next representable instant, as real time would
+    have moved during those turns.
+    """
 
     def __init__(self, clock: VirtualClock | None, monitor: Monitor) -> None:
         self._clock = clock
+        self._stuck_at, self._stuck_turns = None, 0
         self._gradekit_monitor = monitor
         self._external = weakref.WeakSet()
         super().__init__()
@@ -66,8 +79,21 @@ class GradingLoop(asyncio.SelectorEventLoop):
         self._external.add(future)
         return future
 
+    def _nudge_if_stuck(self) -> None:
+        """Count turns with a timer due at this very instant; move time past a long run of them."""
+        now = self._clock.now
+        if now != self._stuck_at:
+            self._stuck_at, self._stuck_turns = now, 0
+        if not self._scheduled or self._scheduled[0]._when > now:
+            return
+        self._stuck_turns += 1
+        if self._stuck_turns >= STUCK_TURNS:
+            self._clock.now = math.nextafter(now, math.inf)
+
     def _virtual_select(self, timeout: float | None = None):
         ready = self._real_select(0)
+        if timeout == 0 and not ready:
+            self._nudge_if_stuck()
         if ready or timeout == 0:
             return ready
         if timeout is None or any(not f.done() for f in self._external):
