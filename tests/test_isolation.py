@@ -98,8 +98,11 @@ def test_only_the_sandbox_processes_are_visible_and_init_cannot_be_killed_or_sto
 
 
 def test_daemons_in_a_new_session_die_with_their_check(sandbox):
-    body = ("if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(300)\n    os._exit(0)\n"
-            "time.sleep(0.2)\nRESULT = len([p for p in os.listdir('/proc') if p.isdigit()])")
+    # The daemon waits in select (time.sleep follows the virtual clock in a check).
+    body = ("import select\npid = os.fork()\nif pid == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            "        select.select([], [], [], 300)\n        os._exit(0)\n    os._exit(0)\n"
+            "os.waitpid(pid, 0)  # the intermediate child is gone: its daemon is orphaned\n"
+            "RESULT = len([p for p in os.listdir('/proc') if p.isdigit()])")
     assert _value(sandbox, body) == 3  # zygote, this check, the daemon
     assert _value(sandbox, "RESULT = sorted(p for p in os.listdir('/proc') if p.isdigit() and p != str(os.getpid()))") \
         == ["1"]

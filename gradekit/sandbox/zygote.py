@@ -87,6 +87,11 @@ def _set_dumpable(flag: bool) -> None:
     libc.prctl(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
 
 
+def _rmtree_hook(handler) -> dict:
+    """rmtree's error hook: ``onexc`` from 3.12 on, where ``onerror`` is deprecated."""
+    return {"onexc": handler} if sys.version_info >= (3, 12) else {"onerror": handler}
+
+
 def wipe(folder: str) -> None:
     """Remove everything in ``folder`` (a check may leave read-only or unlistable folders)."""
 
@@ -100,7 +105,7 @@ def wipe(folder: str) -> None:
         path = os.path.join(folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
             os.chmod(path, stat.S_IRWXU)
-            shutil.rmtree(path, onerror=unlock)  # noqa: onexc is 3.12+
+            shutil.rmtree(path, **_rmtree_hook(unlock))
         else:
             with contextlib.suppress(OSError):
                 os.unlink(path)
