@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,9 +86,11 @@ def _exercise_result(exercise_id: str, session: GradingSession, workspace: Works
 def _workers(jobs: int | None, exercises: int) -> int:
     """How many processes grade one submission: ``jobs``, or by default one per core, up to 2.
 
-    Parts run in forked processes, which only Linux makes both cheap and safe here.
+    Parts run in forked processes, which only Linux makes both cheap and safe here, and
+    only while this process has one thread: a fork copies just the calling thread, so a
+    lock another thread held stays locked in the child (Python 3.12+ warns of it).
     """
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
     wanted = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     return max(1, min(wanted, exercises))
