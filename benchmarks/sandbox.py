@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from gradekit.grading.runner import grade_submission  # noqa: E402
 from gradekit.kit import Kit  # noqa: E402
-from gradekit.sandbox import NamespaceSandbox, SpawnSandbox, choose_sandbox, namespaces_unavailable  # noqa: E402
+from gradekit.sandbox import NamespaceSandbox, SpawnSandbox, namespaces_unavailable  # noqa: E402
 
 
 def full_submission(kit: Kit) -> Path:
@@ -155,7 +156,7 @@ def main() -> None:
     try:
         ns_full, checks = time_full(kit, folder, "namespaces", args.runs, jobs)
         spawn_full, _ = time_full(kit, folder, "process", args.runs, jobs)
-        ns_check = per_check(kit, choose_sandbox(isolation="namespaces"), args.checks)
+        ns_check = per_check(kit, NamespaceSandbox(), args.checks)
         spawn_check = per_check(kit, SpawnSandbox(), args.checks)
         costs = scenario_costs(kit, folder)
     finally:
@@ -164,6 +165,7 @@ def main() -> None:
     print(f"Full correct submission ({len(kit.exercise_ids())} exercises, {checks} checks), median of {args.runs}:")
     print(f"  namespaces (zygote, fork per check) {ns_full:7.2f} s")
     print(f"  process (spawn per check)           {spawn_full:7.2f} s   ratio spawn/namespaces {spawn_full / ns_full:.1f}x")
+    print(f"\n(load average when done: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
     print(f"\nOne virtual-clock check (ex03 public scenario), median of {args.checks}, milliseconds:")
     print(f"  {'':22}{'namespaces':>12}{'process':>12}")
     for name in ("total", "setup and import", "scenario", "kill and clean", "trusted side", "sandbox start"):
