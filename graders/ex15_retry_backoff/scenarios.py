@@ -14,6 +14,20 @@ raised_info = _public.raised_info
 retry_result = _public.retry_result
 
 
+def _how_it_ended(h, task: asyncio.Task, errors: list) -> tuple[str, object]:
+    """("cancelled" | "raised" | "returned" | "running", detail) of the retry task; a running one is cancelled."""
+    if not task.done():
+        task.cancel()
+        return "running", None
+    if task.cancelled():
+        return "cancelled", None
+    if isinstance(task.exception(), NotImplementedError):
+        raise task.exception()  # the stub: "not written yet"
+    if task.exception() is not None:
+        return "raised", raised_info(h, task.exception(), errors)
+    return "returned", repr(task.result())
+
+
 @scenario
 async def call_retry(h, plan: list[str], attempts: int, base_delay: float, latency: float,
                      retry_on: list[str] | None = None):
@@ -31,18 +45,7 @@ async def cancel_retry(h, plan: list[str], attempts: int, base_delay: float, lat
     task.cancel()
     await asyncio.wait([task], timeout=3.0)
     await h.sleep(max(0.0, 3.0 - h.elapsed()))  # would op be called again later?
-    outcome, detail = "running", None
-    if task.done():
-        if task.cancelled():
-            outcome = "cancelled"
-        elif isinstance(task.exception(), NotImplementedError):
-            raise task.exception()
-        elif task.exception() is not None:
-            outcome, detail = "raised", raised_info(h, task.exception(), errors)
-        else:
-            outcome, detail = "returned", repr(task.result())
-    else:
-        task.cancel()
+    outcome, detail = _how_it_ended(h, task, errors)
     return {"outcome": outcome, "detail": detail, "finished": finished[0] if finished else None, "calls": calls}
 
 
@@ -74,17 +77,6 @@ async def cancel_in_backoff(h, attempts: int, base_delay: float, latency: float)
         break
     await asyncio.wait([task], timeout=3.0)
     await h.sleep(1.0)  # would op be called again later?
-    outcome, detail = "running", None
-    if task.done():
-        if task.cancelled():
-            outcome = "cancelled"
-        elif isinstance(task.exception(), NotImplementedError):
-            raise task.exception()
-        elif task.exception() is not None:
-            outcome, detail = "raised", raised_info(h, task.exception(), errors)
-        else:
-            outcome, detail = "returned", repr(task.result())
-    else:
-        task.cancel()
+    outcome, detail = _how_it_ended(h, task, errors)
     return {"outcome": outcome, "detail": detail, "finished": finished[0] if finished else None,
             "cancelled_at": cancelled_at, "calls_before": calls_before, "calls": calls}
