@@ -55,7 +55,8 @@ def _clean_stall(stall: Any) -> dict | None:
 def _clean_final(final: dict) -> dict:
     """The child's final message with every string a check or report may show sanitised."""
     final = dict(final)
-    for key, limit, multiline in (("where", WHERE, False), ("output", EXCERPT, True), ("status", WHERE, False)):
+    for key, limit, multiline in (("where", WHERE, False), ("output", EXCERPT, True), ("status", WHERE, False),
+                                  ("reason", MESSAGE, False)):
         if key in final:
             final[key] = clean(final[key], limit, multiline=multiline)
     if "stdout" in final:
@@ -88,6 +89,22 @@ class Observation:
     final: dict = field(default_factory=dict)
     outcome: ChildOutcome | None = None
     reason: str = ""
+    flag: str = ""  # why this check flags the submission for review (it tampered), or ''
+
+    @classmethod
+    def from_world(cls, scenario: str, result) -> Observation:
+        """What the world (:mod:`gradekit.world`) saw; only the strings from the student's process are cleaned."""
+        final = _clean_final(result.final)
+        event = final.get("event")
+        if event == "crashed":
+            outcome = result.outcome or ChildOutcome(None, False, "", "", b"", 0.0)
+            imported = bool(final.get("imported"))
+            return cls(scenario, "crashed" if imported else "import_error", final, result.outcome,
+                       _silent_exit_reason(outcome, imported))
+        if final.get("status") == "tampered":
+            return cls(scenario, "tampered", final, result.outcome, final.get("reason", ""), flag=final.get("reason", ""))
+        status = {"import_error": "import_error", "stalled": "stalled"}.get(event, final.get("status", "crashed"))
+        return cls(scenario, status, final, result.outcome, _reason(status, final))
 
     @classmethod
     def from_outcome(cls, scenario: str, nonce: str, outcome: ChildOutcome) -> Observation:

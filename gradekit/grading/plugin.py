@@ -6,6 +6,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,7 +14,9 @@ from gradekit.grading.checks import MARKER
 from gradekit.grading.feedback import CheckFailure
 from gradekit.grading.observation import Observation
 from gradekit.report.model import CheckResult
+from gradekit.harness.scenarios import load_source
 from gradekit.sandbox import Sandbox, Workspace
+from gradekit.world.run import observe
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
 
@@ -41,7 +44,10 @@ class GradingSession:
     import_failures: dict[str, Observation] = field(default_factory=dict)
     #: Identical runs (same scenario, same parameters) share one observation.
     observations: dict[tuple, Observation] = field(default_factory=dict)
+    #: Why the submission is flagged for review (it tampered with the harness), per exercise.
+    flags: dict[str, str] = field(default_factory=dict)
     _texts: dict[Path, str] = field(default_factory=dict)
+    _modules: dict[Path, ModuleType] = field(default_factory=dict)
 
     def _text(self, path: Path) -> str:
         if path not in self._texts:
@@ -58,7 +64,18 @@ class GradingSession:
             self.observations[key] = self._observe(exercise_id, scenarios, scenario, params)
         return self.observations[key]
 
+    def _scenario_module(self, exercise_id: str, scenarios: Path) -> ModuleType:
+        """The grader's scenarios.py, loaded here on the trusted side (world scenarios run here)."""
+        if scenarios not in self._modules:
+            name = f"gradekit_scenarios_{exercise_id}_{len(self._modules)}"
+            self._modules[scenarios] = load_source(name, self._text(scenarios), str(scenarios))
+        return self._modules[scenarios]
+
     def _observe(self, exercise_id: str, scenarios: Path, scenario: str, params: dict) -> Observation:
+        fn = getattr(self._scenario_module(exercise_id, scenarios), scenario, None)
+        spec = getattr(fn, "_gradekit_world", None)
+        if spec is not None:
+            return self._observe_in_world(exercise_id, scenario, fn, spec, params)
         public = self.public_scenarios.get(exercise_id)
         nonce = secrets.token_hex(16)
         # The kit's files are not visible in the sandbox: the scenario code travels with the request.
@@ -67,6 +84,20 @@ class GradingSession:
                    "public_source": self._text(public) if public is not None and public.is_file() else None}
         source = (self.workspace.path / f"{exercise_id}.py").read_bytes()
         observation = Observation.from_outcome(scenario, nonce, self.sandbox.run(exercise_id, source, request))
+        if observation.status == "import_error":
+            self.import_failures[exercise_id] = observation
+        return observation
+
+
+    def _observe_in_world(self, exercise_id: str, scenario: str, fn, spec, params: dict) -> Observation:
+        public = self.public_scenarios.get(exercise_id)
+        driver = public.parent / "driver.py" if public is not None else None
+        source = (self.workspace.path / f"{exercise_id}.py").read_bytes()
+        result = observe(self.sandbox, exercise_id, source, fn, spec, params,
+                         driver_source=self._text(driver) if driver is not None and driver.is_file() else None)
+        observation = Observation.from_world(scenario, result)
+        if observation.flag:
+            self.flags.setdefault(exercise_id, observation.flag)
         if observation.status == "import_error":
             self.import_failures[exercise_id] = observation
         return observation

@@ -226,6 +226,10 @@ def main(engine_path: str | None = None) -> None:
     raw = json.loads(sys.stdin.readline())
     sys.stdin.close()
     sys.stdin = io.StringIO()
+    if "driver" in raw:
+        from gradekit.harness import driver
+
+        driver.run(driver.DriverRequest(**raw["driver"]), raw["link_fd"], engine_path)
     result_fd = raw.pop("result_fd")
     run_check(Request(**raw), result_fd, engine_path)
 

@@ -64,16 +64,16 @@ def public_scenarios(grader_file: str) -> ModuleType:
     return load_source("gradekit_public_scenarios", path.read_text(encoding="utf-8"))
 
 
-def load_source(name: str, source: str) -> ModuleType:
+def load_source(name: str, source: str, filename: str | None = None) -> ModuleType:
     """Execute a grader's scenario source as module ``name`` (graders are not an importable package).
 
     The module is registered in ``sys.modules`` first, as an import would, so that
     dataclasses and pickling inside it find their module.
     """
     module = ModuleType(name)
-    module.__file__ = f"<{name}>"
+    module.__file__ = filename or f"<{name}>"
     sys.modules[name] = module
-    exec(compile(source, f"<{name}>", "exec"), module.__dict__)
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
     return module
 
 

@@ -27,6 +27,7 @@ import os
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -82,11 +83,14 @@ def _engine_dir() -> str:
     return str(Path(gradekit.__file__).resolve().parent)
 
 
-def bwrap_command(limits: Limits, answers_fd: int) -> list[str]:
-    """The ``bwrap`` command line that starts a zygote answering on ``answers_fd``."""
+def bwrap_command(limits: Limits, answers_fd: int, links_fd: int) -> list[str]:
+    """The ``bwrap`` command line that starts a zygote answering on ``answers_fd``.
+
+    ``links_fd`` is a socket on which each world-run check's link arrives (``SCM_RIGHTS``).
+    """
     python_binds, python = _python_mounts()
     bootstrap = (f"import sys; sys.path.insert(0, {ENGINE_MOUNT!r})\n"
-                 f"from gradekit.sandbox.zygote import main; main({answers_fd})")
+                 f"from gradekit.sandbox.zygote import main; main({answers_fd}, {links_fd})")
     return [
         shutil.which("bwrap") or "bwrap",
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
@@ -122,25 +126,33 @@ class Zygote:
         self.limits = limits
         self.cgroup = PidsCgroup.create(limits.processes + CGROUP_SLACK)
         answers_r, answers_w = os.pipe()
+        self.links, links_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.proc = subprocess.Popen(
-                bwrap_command(limits, answers_w),
+                bwrap_command(limits, answers_w, links_child.fileno()),
                 env=clean_environment(Path("/tmp")),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(answers_w,), process_group=0, close_fds=True,
+                pass_fds=(answers_w, links_child.fileno()), process_group=0, close_fds=True,
                 preexec_fn=self.cgroup.enter if self.cgroup else None,
             )
         except OSError as exc:
             os.close(answers_r)
+            self.links.close()
             self._remove_cgroup()
             raise SandboxStartError(f"cannot start bubblewrap: {exc}") from exc
         finally:
             os.close(answers_w)
+            links_child.close()
         self.answers = answers_r
         self.log = Capture(8 << 10)  # the zygote's own stdout and stderr, for diagnosis
 
-    def call(self, job: dict) -> dict | None:
-        """Send one job; its answer, or None when the sandbox died or overran the wall clock."""
+    def call(self, job: dict, link: socket.socket | None = None) -> dict | None:
+        """Send one job (and its link to the world); its answer, or None when the sandbox died or overran."""
+        if link is not None:
+            try:
+                socket.send_fds(self.links, [b"L"], [link.fileno()])
+            except OSError:
+                return None
         body = json.dumps(job).encode()
         return self.answer(self.limits.wall_seconds + GRACE_SECONDS, send=HEADER.pack(len(body)) + body)
 
@@ -220,6 +232,7 @@ class Zygote:
         for stream in (self.proc.stdout, self.proc.stderr):
             stream.close()
         os.close(self.answers)
+        self.links.close()
         self._remove_cgroup()
 
     def _remove_cgroup(self) -> None:
@@ -258,12 +271,17 @@ class NamespaceSandbox:
         self._zygote = zygote
         return zygote
 
-    def run(self, module: str, source: bytes, request: dict) -> ChildOutcome:
-        """Run one check of ``module`` (its source given) in the sandbox."""
+    def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
+        """Run one check of ``module`` (its source given) in the sandbox.
+
+        With ``link`` (the student's end of a world's socket), ``request`` is a
+        :class:`gradekit.harness.driver.DriverRequest` as a dict and the check is run by the world.
+        """
         zygote = self.start()
         started = time.monotonic()
-        answer = zygote.call({"module": module, "source": base64.b64encode(source).decode(),
-                              "request": request, "limits": self.limits.as_dict()})
+        job = {"module": module, "source": base64.b64encode(source).decode(), "limits": self.limits.as_dict()}
+        job["driver" if link is not None else "request"] = request
+        answer = zygote.call(job, link)
         outcome = _outcome(answer, time.monotonic() - started)
         if answer is None:
             self.close()  # late or dead: the next check gets a fresh sandbox

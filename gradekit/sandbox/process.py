@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import sys
@@ -61,10 +62,17 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits) -> ChildOutcome:
-    """Start ``argv`` in ``cwd`` and send it ``request`` (plus ``result_fd``) as one JSON line."""
+def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits, link: socket.socket | None = None
+              ) -> ChildOutcome:
+    """Start ``argv`` in ``cwd`` and send it ``request`` (plus ``result_fd``) as one JSON line.
+
+    With ``link`` (the student's end of a world's socket), ``request`` is a driver request.
+    """
     result_r, result_w = os.pipe()
-    stdin = (json.dumps({**request, "result_fd": result_w}) + "\n").encode()
+    if link is not None:
+        stdin = (json.dumps({"driver": request, "link_fd": link.fileno()}) + "\n").encode()
+    else:
+        stdin = (json.dumps({**request, "result_fd": result_w}) + "\n").encode()
     started = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -74,7 +82,7 @@ def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits) -> Chil
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            pass_fds=(result_w,),
+            pass_fds=(result_w,) if link is None else (result_w, link.fileno()),
             process_group=0,
             preexec_fn=limits.apply,
             close_fds=True,
@@ -138,11 +146,11 @@ class SpawnSandbox:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
 
-    def run(self, module: str, source: bytes, request: dict) -> ChildOutcome:
+    def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
         folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
         try:
             (folder / f"{module}.py").write_bytes(source)
-            return run_child(harness_command(), folder, request, self.limits)
+            return run_child(harness_command(), folder, request, self.limits, link)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

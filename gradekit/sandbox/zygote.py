@@ -24,23 +24,26 @@ from __future__ import annotations
 import base64
 import contextlib
 import ctypes
+import fcntl
 import gc
 import json
 import os
 import shutil
 import signal
+import socket
 import stat
 import struct
 import sys
 import time
 
-from gradekit.harness import child
+from gradekit.harness import child, driver
 from gradekit.sandbox.capture import Capture, pump
 from gradekit.sandbox.limits import Limits
 
 HEADER = struct.Struct(">I")
 MAX_FRAME = 16 << 20
 REQUESTS_FD = 0
+LINK_FD = 4  # where a world-run check's child finds its link to the world
 SCRATCH = "/tmp"
 PR_SET_DUMPABLE = 4
 #: Imported once here so that no check pays for them (ex09 uses aiosqlite).
@@ -122,7 +125,7 @@ def kill_all_but_me() -> None:
             return
 
 
-def _child(pipes: tuple[int, int, int, int]) -> None:
+def _child(pipes: tuple[int, int, int, int], links_fd: int) -> None:
     """In the forked child: read this check's job, tell the zygote its limits, set up, run.
 
     The job (the student's module and the scenarios' source) is read here, never by the
@@ -139,22 +142,41 @@ def _child(pipes: tuple[int, int, int, int]) -> None:
         os.mkdir(folder)
         with open(os.path.join(folder, f"{job['module']}.py"), "wb") as f:
             f.write(base64.b64decode(job["source"]))
+        link = _receive_link(links_fd) if "driver" in job else None
         write_frame(control_w, json.dumps(limits.as_dict()).encode())
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
         os.dup2(result_w, 3)
-        os.closerange(4, 1 << 16)
+        if link is not None:
+            os.dup2(link, LINK_FD)
+        os.closerange(LINK_FD + (link is not None), 1 << 16)
         _set_dumpable(True)  # the zygote stays untraceable; the check's own process need not be
         os.chdir(folder)
         limits.apply(count_processes=True)
+        if link is not None:
+            driver.run(driver.DriverRequest(**job["driver"]), LINK_FD)
         child.run_check(child.Request(**job["request"]), 3)
     finally:
         os._exit(70)
 
 
-def run_next() -> dict | None:
+def _receive_link(links_fd: int) -> int:
+    """This check's end of its link to the world, passed by the trusted side with the job."""
+    links = socket.socket(fileno=os.dup(links_fd))
+    try:
+        _, fds, _, _ = socket.recv_fds(links, 1, 1)
+    finally:
+        links.close()
+    if not fds:
+        raise ProtocolError("a world-run job came without its link")
+    high = fcntl.fcntl(fds[0], fcntl.F_DUPFD, 100)  # clear of the fds dup2'd into place next
+    os.close(fds[0])
+    return high
+
+
+def run_next(links_fd: int) -> dict | None:
     """Fork a child for the next job and supervise it; its answer, or None at end of input."""
     wipe(SCRATCH)
     pipes = [os.pipe() for _ in range(4)]  # control, result, stdout, stderr
@@ -163,7 +185,7 @@ def run_next() -> dict | None:
     if pid == 0:
         for read_end, _ in pipes:
             os.close(read_end)
-        _child(tuple(w for _, w in pipes))
+        _child(tuple(w for _, w in pipes), links_fd)
     for _, write_end in pipes:
         os.close(write_end)
     control_r, result_r, out_r, err_r = (r for r, _ in pipes)
@@ -226,12 +248,12 @@ def _warm_up() -> None:
     gc.freeze()
 
 
-def main(answers_fd: int) -> None:
+def main(answers_fd: int, links_fd: int) -> None:
     if os.getpid() != 1:
         # kill(-1) outside a PID namespace would reach every process of this user.
         sys.exit("the zygote must run as PID 1 of its own PID namespace")
     _set_dumpable(False)
     _warm_up()
     write_frame(answers_fd, json.dumps({"ready": True}).encode())
-    while (answer := run_next()) is not None:
+    while (answer := run_next(links_fd)) is not None:
         write_frame(answers_fd, json.dumps(answer).encode())

@@ -1,0 +1,283 @@
+"""The student's process in a check: imports the module and does what the world asks.
+
+It never sees a scenario. The world (:mod:`gradekit.world`, outside the sandbox) runs the
+scenario and sends ``call`` messages: call this function of the student's module (or a
+method of an object it returned, or a function of the exercise's public driver code)
+with these arguments. The driver runs each call as a task on its event loop and sends
+back what it returned or raised. Everything the checks judge (calls of the fakes, their
+times, the clock) is recorded by the world.
+
+Time: on the virtual clock this process never moves its own clock. When its loop has
+nothing to run it tells the world ``idle`` (with its next timer), and waits; the world
+answers with the new ``time`` once nothing else in the world can happen first.
+``time.sleep`` on the loop's thread asks the world to move the clock while this process
+stays blocked, so a blocking sleep costs no real time and is seen by the world.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import inspect
+import io
+import os
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass
+
+from gradekit.harness import realtime
+from gradekit.harness.hygiene import HygieneProbe
+from gradekit.harness.link import ChildLink, LinkClosed
+from gradekit.harness.loop import VIRTUAL_EPOCH, VIRTUAL_WALL_EPOCH, GradingLoop, VirtualClock, install_loop_factory
+from gradekit.harness.scenarios import load_source
+
+OUTPUT_CAP = 64 << 10  # characters of printed output sent to the world
+
+
+@dataclass
+class DriverRequest:
+    """What the world tells the student's process before the module is imported."""
+
+    module: str
+    clock: str = "virtual"  # or "real"
+    debug: bool = False
+    outside_loop: bool = False  # calls run with no event loop (code that calls asyncio.run itself)
+    driver_source: str | None = None  # the exercise's public driver code, for h.driver
+    import_limit: float = 5.0
+
+
+class LinkedLoop(GradingLoop):
+    """A grading loop whose virtual clock belongs to the world."""
+
+    def __init__(self, clock: VirtualClock | None, link: ChildLink) -> None:
+        self._link = link
+        super().__init__(clock, monitor=None)
+        self._link_fd = link.sock.fileno()
+        self.add_reader(self._link_fd, self._pump)
+
+    def _time(self) -> float:
+        return self._clock.now if self._clock is not None else realtime.monotonic()
+
+    def _pump(self) -> None:
+        try:
+            self._link.pump()
+        except LinkClosed:
+            self.stop()
+
+    def _external_running(self) -> int:
+        return max(0, sum(1 for f in self._external if not f.done()) - self._link.blocked_threads)
+
+    def _virtual_select(self, timeout: float | None = None):
+        ready = self._real_select(0)
+        if not ready and timeout != 0:
+            until = None if timeout is None else self._clock.now + timeout
+            self._link.send("idle", until=until, external=self._external_running(), seen=self._link.seen)
+            ready = self._real_select(None)
+        elif not ready:
+            self._nudge_if_stuck()
+        # World messages first: a new time must count before the loop looks for due timers.
+        if any(key.fd == self._link_fd for key, _ in ready):
+            self._pump()
+            ready = [(key, events) for key, events in ready if key.fd != self._link_fd]
+        return ready
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.remove_reader(self._link_fd)
+        super().close()
+
+
+class _LinkWriter(io.TextIOBase):
+    """``sys.stdout``: each write goes to the world, which notes when it came."""
+
+    def __init__(self, link: ChildLink) -> None:
+        self._link = link
+        self._left = OUTPUT_CAP
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        if text and self._left > 0:
+            piece = text[:self._left]
+            self._left -= len(piece)
+            self._link.send("write", text=piece)
+        return len(text)
+
+
+class _Sleep:
+    """``time.sleep``: on the loop's thread, a request to the world to move the clock."""
+
+    def __init__(self, link: ChildLink) -> None:
+        self._link = link
+
+    def __call__(self, seconds: float) -> None:
+        seconds = float(seconds)
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if self._link.clock is None or realtime.get_ident() != realtime.MAIN_THREAD_ID:
+            return realtime.sleep(seconds)
+        self._link.send("sleep", seconds=seconds)
+        self._link.wait_for_time()
+        return None
+
+
+def _patch_time(link: ChildLink) -> None:
+    """On the virtual clock, ``time.*`` in the loop's thread read the world's clock."""
+    import time
+
+    clock = link.clock
+    if clock is None:
+        return
+
+    def now() -> float:
+        return clock.now if realtime.get_ident() == realtime.MAIN_THREAD_ID else realtime.monotonic()
+
+    def wall() -> float:
+        if realtime.get_ident() == realtime.MAIN_THREAD_ID:
+            return VIRTUAL_WALL_EPOCH + (clock.now - VIRTUAL_EPOCH)
+        return realtime.wall_time()
+
+    time.monotonic = time.perf_counter = now
+    time.time = wall
+    time.monotonic_ns = time.perf_counter_ns = lambda: int(now() * 1e9)
+    time.time_ns = lambda: int(wall() * 1e9)
+    time.sleep = _Sleep(link)
+
+
+class Driver:
+    """Serves the world's calls for one check."""
+
+    def __init__(self, link: ChildLink, request: DriverRequest, student, driver_module) -> None:
+        self.link = link
+        self.request = request
+        self.student = student
+        self.driver_module = driver_module
+        self.tasks: dict[int, asyncio.Task] = {}
+        self.queued: list[dict] = []  # calls to run with no loop (outside_loop)
+        self.loop: asyncio.AbstractEventLoop | None = None  # where calls run (not outside_loop)
+        link.on_call = self._on_call
+        link.on_cancel = self._on_cancel
+
+    def _target(self, target):
+        if isinstance(target, str):
+            return getattr(self.student, target)
+        if isinstance(target, dict) and "driver" in target:
+            return getattr(self.driver_module, target["driver"])
+        return getattr(self.link.handles[target["handle"]], target["method"])
+
+    def _on_call(self, message: dict) -> None:
+        if self.request.outside_loop:
+            self.queued.append(message)
+            return
+        self.tasks[message["id"]] = self.loop.create_task(self._serve(message))
+
+    def _on_cancel(self, call_id: int) -> None:
+        task = self.tasks.get(call_id)
+        if task is not None:
+            task.cancel()
+
+    async def _serve(self, message: dict) -> None:
+        call_id = message["id"]
+        try:
+            result = self._start(message)
+            if inspect.isawaitable(result) and not message.get("keep"):
+                result = await result
+        except BaseException as exc:  # the student's code may raise anything, SystemExit included
+            self._send_raised(call_id, exc)
+        else:
+            self._send_returned(call_id, result)
+        finally:
+            self.tasks.pop(call_id, None)
+
+    def _start(self, message: dict):
+        fn = self._target(message["target"])
+        args = self.link.decode(message.get("args") or [])
+        kwargs = self.link.decode(message.get("kwargs") or {})
+        return fn(*args, **kwargs)
+
+    def _send_returned(self, call_id: int, result) -> None:
+        self.link.send("returned", id=call_id, value=self.link.encode(result))
+
+    def _send_raised(self, call_id: int, exc: BaseException) -> None:
+        self.link.send("raised", id=call_id, error=self.link.describe(exc))
+
+    def serve_outside_loop(self) -> None:
+        """Run queued calls one by one with no loop running (the functions start their own)."""
+        while not self.link.finished:
+            while self.queued:
+                message = self.queued.pop(0)
+                try:
+                    result = self._start(message)
+                except BaseException as exc:
+                    self._send_raised(message["id"], exc)
+                else:
+                    self._send_returned(message["id"], result)
+            if not self.link.finished:
+                self.link.send("idle", until=None, external=0, seen=self.link.seen)
+                self.link.pump(block=True)
+
+    async def serve(self, probe: HygieneProbe) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(probe.loop_exception_handler)
+        finished = loop.create_future()
+        self.link.on_finish = lambda: finished.done() or finished.set_result(None)
+        if not self.link.finished:
+            await finished  # the world ends the check
+        mine = {asyncio.current_task(), *self.tasks.values()}
+        for task in probe.note_pending(loop, exclude=mine):
+            task.cancel()
+
+
+def _import(link: ChildLink, request: DriverRequest):
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            return importlib.import_module(request.module)
+    except BaseException as exc:  # a broken module can raise anything, even SystemExit
+        link.send("import_error", error=link.describe(exc), output=captured.getvalue()[-4000:])
+        os._exit(0)
+
+
+def run(request: DriverRequest, link_fd: int, engine_path: str | None = None) -> None:
+    """Run one check in this process (its working folder holds the student's module); never returns.
+
+    ``engine_path`` is a folder the caller added to ``sys.path`` to reach the engine (a kit
+    checkout, which also holds the graders): it goes before student code runs.
+    """
+    workspace = os.getcwd() + os.sep
+    clock = VirtualClock() if request.clock == "virtual" else None
+    link = ChildLink(link_fd, clock, workspace)
+    driver_module = load_source("gradekit_driver", request.driver_source) if request.driver_source else None
+    install_loop_factory(lambda: LinkedLoop(clock, link))
+    _patch_time(link)
+    sys.path[:] = [p for p in sys.path if p and p != engine_path]
+    sys.path.insert(0, workspace)
+    importlib.invalidate_caches()
+    link.send("start")  # the kernel stamps this process's pid on it for the world
+    student = _import(link, request)
+    sys.stdout = _LinkWriter(link)
+    link.send("hello")
+    driver = Driver(link, request, student, driver_module)
+    try:
+        with HygieneProbe() as probe:
+            if request.outside_loop:
+                driver.serve_outside_loop()
+            else:
+                loop = driver.loop = asyncio.new_event_loop()
+                loop.set_debug(request.debug)
+                asyncio.set_event_loop(loop)
+                with contextlib.suppress(LinkClosed, RuntimeError):
+                    loop.run_until_complete(driver.serve(probe))
+        link.send("report", hygiene=probe.result.as_dict())
+    except LinkClosed:
+        pass
+    except BaseException:  # a driver bug (or a submission breaking it): its trace is the process's last output
+        traceback.print_exc(file=sys.__stderr__)
+    finally:
+        with contextlib.suppress(Exception):
+            warnings.resetwarnings()
+        os._exit(0)

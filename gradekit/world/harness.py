@@ -1,0 +1,98 @@
+"""The ``h`` a scenario receives: the student's module (remote), fakes, the world's clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from gradekit.harness.fakes import Behaviour, FakeCallable, Outcome, Recorder
+from gradekit.world.remote import RemoteNamespace
+from gradekit.world.world import BlockingFake, World, WorldObject, token
+
+
+class WorldHarness:
+    """What a scenario works with, all of it on the trusted side.
+
+    ``h.student.f(...)`` calls ``f`` of the student's module in the sandbox and is awaited
+    (``await h.student.f(...)``); ``h.driver.g(...)`` calls ``g`` of the exercise's public
+    driver code there. Fakes, recorders, the clock and the event log live here.
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.student = RemoteNamespace(world)
+        self.driver = RemoteNamespace(world, driver=True)
+        self.events: list[dict] = []
+        self.t0 = world.loop.time()
+        self._tokens: dict[Any, str] = {}
+
+    # -- the clock -------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.world.loop.time()
+
+    def elapsed(self) -> float:
+        """Seconds since the scenario started, rounded to the microsecond."""
+        return round(self.now() - self.t0, 6)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    # -- fakes -----------------------------------------------------------------------------
+    def recorder(self) -> Recorder:
+        return Recorder(now=self.elapsed)
+
+    def fake(self, behaviour: Behaviour, recorder: Recorder | None = None) -> tuple[FakeCallable, Recorder]:
+        """One async callable taking one argument (a url, a user, ...)."""
+        recorder = recorder or self.recorder()
+        return FakeCallable(behaviour, recorder), recorder
+
+    def jobs(self, outcomes: Sequence[Outcome], recorder: Recorder | None = None) -> tuple[list[FakeCallable], Recorder]:
+        """Zero-argument async callables; job ``i`` is recorded under key ``i``."""
+        recorder = recorder or self.recorder()
+        return [FakeCallable(o, recorder, fixed_key=i) for i, o in enumerate(outcomes)], recorder
+
+    def blocking_fake(self, behaviour: Behaviour, recorder: Recorder | None = None) -> tuple[BlockingFake, Recorder]:
+        """A blocking callable: the student's thread that calls it waits ``latency`` on the world's clock.
+
+        The recorder's calls say ``"on_loop_thread": True`` for calls made from the loop's thread.
+        """
+        recorder = recorder or self.recorder()
+        return BlockingFake(FakeCallable(behaviour, recorder)), recorder
+
+    def remote(self, target: Any, methods: dict[str, str] | Sequence[str], attrs: dict | None = None) -> WorldObject:
+        """``target`` as an object the student's code can use: ``methods`` ("async" or "sync") go to the world."""
+        if not isinstance(methods, dict):
+            methods = {name: "async" for name in methods}
+        return WorldObject(target, dict(methods), attrs)
+
+    def token(self, label: Any) -> str:
+        """A per-run value no submission can guess (the same for the same label within a check)."""
+        if label not in self._tokens:
+            self._tokens[label] = token(label)
+        return self._tokens[label]
+
+    # -- what the student's process printed ---------------------------------------------------
+    @property
+    def writes(self) -> list[tuple[float, str]]:
+        """(seconds since the scenario started, text) of each write to ``sys.stdout``."""
+        return [(round(at, 6), text) for at, text in self.world.record.writes]
+
+    @property
+    def stdout(self) -> str:
+        return "".join(text for _, text in self.world.record.writes)
+
+    def event(self, name: str, **data: Any) -> None:
+        self.events.append({"event": name, "at": self.elapsed(), **data})
+
+    @staticmethod
+    def describe(exc: BaseException) -> dict:
+        """Plain data about an exception the student's code raised (or passed on)."""
+        remote = getattr(exc, "remote", None)
+        if isinstance(remote, dict):
+            info = dict(remote)
+        else:
+            info = {"type": type(exc).__name__, "message": str(exc)[:300], "where": ""}
+        if isinstance(exc, BaseExceptionGroup):
+            info["exceptions"] = [WorldHarness.describe(e) for e in exc.exceptions]
+        return info

@@ -1,0 +1,36 @@
+"""Declaring a world scenario."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    clock: str = "virtual"  # "virtual" or "real"
+    debug: bool = False  # the student's loop runs in asyncio debug mode
+    limit: float = 120.0  # seconds on the check's clock before the scenario is abandoned
+    outside_loop: bool = False  # the student's functions are called with no event loop running
+
+
+def scenario(fn: Callable | None = None, *, clock: str = "virtual", debug: bool = False, limit: float = 120.0,
+             outside_loop: bool = False):
+    """Mark an ``async def`` of a grader's ``scenarios.py`` as a scenario the world runs.
+
+    It receives a :class:`~gradekit.world.harness.WorldHarness` and the check's parameters
+    and returns plain data for the checks. ``outside_loop=True`` calls the student's
+    functions with no event loop running in their process (to test code that calls
+    ``asyncio.run`` itself); ``clock="real"`` runs on real time (threads, sockets, files).
+    """
+    if clock not in ("virtual", "real"):
+        raise ValueError(f"clock must be 'virtual' or 'real', not {clock!r}")
+
+    def mark(f: Callable) -> Callable:
+        if not inspect.iscoroutinefunction(f):
+            raise TypeError(f"scenario {f.__name__} must be an 'async def': the world awaits the student's calls")
+        f._gradekit_world = ScenarioSpec(clock=clock, debug=debug, limit=limit, outside_loop=outside_loop)
+        return f
+
+    return mark(fn) if fn is not None else mark

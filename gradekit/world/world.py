@@ -1,0 +1,552 @@
+"""The world: the trusted process that owns a check's clock, fakes and records.
+
+A check's scenario runs here, outside the sandbox, on a :class:`WorldLoop`. The
+student's process is a client over a socket (:mod:`gradekit.world.protocol`): the
+scenario calls its functions remotely, its calls of the fakes come here, and every
+time, call, peak and cancellation a check judges is stamped on this side's clock.
+
+Virtual time belongs to the world. It moves only when the student's process says it
+is idle (its loop has nothing to run, its threads wait for the world), to the earlier
+of the world's next timer and the student's next timer; then the world tells the
+student's process the new time. Time the student's process spends busy is measured
+here, from outside: the real time between the world's message and the process's next
+``idle``, less the time its main thread waited for a core (``/proc/<pid>/schedstat``;
+the pid comes from the kernel with each message, ``SCM_CREDENTIALS``). A busy spell of
+:data:`STALL_SECONDS` or more is a stall, and moves the virtual clock by as much: a
+blocking solution is as late as it would be in reality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import secrets
+import socket
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradekit.harness import realtime
+from gradekit.harness.fakes import FakeCallable
+from gradekit.harness.loop import VIRTUAL_EPOCH
+from gradekit.world.protocol import (MAX_MESSAGES, FrameReader, Tampered, check_child_message, decode_value,
+                                     encode_value, frame)
+from gradekit.world.remote import MissingFromModule, RemoteHandle, RemoteNamespace, rebuild
+
+#: Seconds of one busy spell (less waiting for a core) that count as blocking the loop.
+STALL_SECONDS = 0.1
+#: Characters of printed output kept.
+OUTPUT_CAP = 64 << 10
+_CREDENTIALS = struct.Struct("3i")  # pid, uid, gid
+
+
+class Aborted(Exception):
+    """The check cannot go on: the student's process went away, stalled or tampered."""
+
+    def __init__(self, status: str, reason: str = "", **data: Any) -> None:
+        super().__init__(reason or status)
+        self.status, self.reason, self.data = status, reason, data
+
+
+@dataclass
+class Stall:
+    kind: str  # "time.sleep", "busy" or "blocking"
+    seconds: float
+    at: float  # on the world's clock, since the scenario started
+    where: str = ""
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "seconds": round(self.seconds, 3), "at": round(self.at, 6), "where": self.where}
+
+
+class WorldObject:
+    """An object of the world that the student's code gets as a proxy (a fake connection).
+
+    ``methods`` maps each method name the student may call to ``"async"`` or ``"sync"``;
+    ``attrs`` are plain values copied to the proxy.
+    """
+
+    def __init__(self, target: Any, methods: dict[str, str], attrs: dict | None = None) -> None:
+        self.target, self.methods, self.attrs = target, methods, attrs or {}
+
+
+class BlockingFake:
+    """A blocking callable: the student's thread that calls it waits for the world's answer."""
+
+    def __init__(self, fake: FakeCallable) -> None:
+        self.fake = fake
+
+    def __call__(self, *args: Any) -> Any:
+        return self.fake(*args)
+
+
+@dataclass
+class ChildState:
+    idle: bool = False
+    until: float | None = None
+    external: int = 0  # threads of the student's process that run (not waiting for the world)
+    busy_since: float = 0.0  # real clock
+    sched_since: tuple[float, float] | None = None  # its main thread's (CPU, run-queue) seconds then
+    #: Its loop's thread waits for the world: "sleep" (time.sleep) or the id of a blocking call.
+    blocked_on: str | int | None = None
+
+
+@dataclass
+class Record:
+    """What the world saw of one check, besides what the scenario returned."""
+
+    stalls: list[Stall] = field(default_factory=list)
+    writes: list[tuple[float, str]] = field(default_factory=list)
+    hygiene: dict | None = None
+    stalled_where: str = ""
+    imported: bool = False
+    import_error: dict | None = None
+    import_output: str = ""
+
+
+def _schedstat(pid: int | None) -> tuple[float, float] | None:
+    """(CPU seconds, seconds waiting for a core) of the main thread of ``pid``, or None where unknown."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/task/{pid}/schedstat", "rb") as f:
+            cpu, waited = f.read().split()[:2]
+        return int(cpu) / 1e9, int(waited) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+class WorldLoop(asyncio.SelectorEventLoop):
+    """The world's event loop: its clock is the check's clock."""
+
+    def __init__(self, world: World, virtual: bool) -> None:
+        self._world = world
+        self.virtual = virtual
+        self.now = VIRTUAL_EPOCH
+        super().__init__()
+        self._real_select = self._selector.select
+        self._selector.select = self._select
+
+    def time(self) -> float:
+        return self.now if self.virtual else realtime.monotonic()
+
+    def _select(self, timeout: float | None = None):
+        ready = self._real_select(0)
+        world = self._world
+        if ready or timeout == 0 or world.aborted is not None:
+            return ready
+        child = world.child
+        if not self.virtual or not child.idle or child.external:
+            step = 0.05 if timeout is None else min(timeout, 0.05)
+            started = realtime.perf_counter()
+            ready = self._real_select(step if child.idle or not self.virtual else min(step, 0.02))
+            if self.virtual and child.idle and child.external:
+                # Threads of the student's process run in real time: the clock follows them.
+                self.now += realtime.perf_counter() - started
+            world.check_busy()
+            return ready
+        target = None if timeout is None else self.now + timeout
+        if child.until is not None and (target is None or child.until <= target):
+            self.now = max(self.now, child.until)
+            world.send("time", now=self.now)
+            return []
+        if target is None:
+            return self._real_select(0.05)  # nothing scheduled anywhere: the limits will end it
+        self.now = target
+        return []
+
+
+class World:
+    """One check's world, talking to the student's process over ``sock``."""
+
+    def __init__(self, sock: socket.socket, *, virtual: bool, stall_limit: float = 3.0,
+                 import_limit: float = 5.0) -> None:
+        self.sock = sock
+        self.sock.setblocking(False)
+        with contextlib.suppress(OSError, AttributeError):
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        self.loop = WorldLoop(self, virtual)
+        self.stall_limit = stall_limit
+        self.import_limit = import_limit
+        self.child = ChildState(busy_since=realtime.perf_counter())
+        self.record = Record()
+        self.aborted: Aborted | None = None
+        self.pid: int | None = None
+        self.t0 = self.loop.now
+        self._reader = FrameReader()
+        self._messages = 0
+        self._sent = 0  # messages sent to the student's process; its "idle" says how many it has read
+        self._calls: dict[int, asyncio.Future] = {}
+        self._next_call = 0
+        self._fake_calls: dict[int, asyncio.Task | None] = {}
+        self._objects: dict[int, Any] = {}
+        self._numbers: dict[int, int] = {}
+        self._handles: dict[int, RemoteHandle] = {}
+        self._started = False
+        self._finished = False  # "finish" sent: the scenario's outcome is settled
+        self._imported = self.loop.create_future()
+        self._reported = self.loop.create_future()
+        self.loop.add_reader(sock.fileno(), self._on_readable)
+
+    # -- the clock ------------------------------------------------------------------------
+    def elapsed(self) -> float:
+        return round(self.loop.time() - self.t0, 6)
+
+    # -- sending --------------------------------------------------------------------------
+    def send(self, op: str, **fields: Any) -> None:
+        self._sent += 1
+        blocked = self.child.blocked_on
+        if blocked is not None and (op, fields.get("id")) in (("time", None), ("reply", blocked)) \
+                and (blocked != "sleep" or op == "time"):
+            self.child.blocked_on = blocked = None
+        if self.child.idle and blocked is None:
+            self.child.idle = False
+            self.child.busy_since = realtime.perf_counter()
+            self.child.sched_since = _schedstat(self.pid)
+        try:
+            self.sock.setblocking(True)
+            self.sock.sendall(frame({"op": op, **fields}))
+        except OSError:
+            self.abort(Aborted("crashed", "the student's process closed the link"))
+        finally:
+            self.sock.setblocking(False)
+
+    def encode(self, value: Any) -> Any:
+        return encode_value(value, self._refer)
+
+    def _number(self, obj: Any) -> int:
+        number = self._numbers.get(id(obj))
+        if number is None:
+            number = len(self._objects) + 1
+            self._objects[number] = obj
+            self._numbers[id(obj)] = number
+        return number
+
+    def _refer(self, value: Any) -> dict | None:
+        if isinstance(value, RemoteHandle):
+            return {"$h": value.number}
+        if isinstance(value, BaseException):
+            return {"$e": {"type": type(value).__name__, "message": str(value)[:300], "ref": self._number(value)}}
+        if isinstance(value, WorldObject):
+            return {"$w": self._number(value), "kind": "object", "methods": value.methods,
+                    "attrs": self.encode(value.attrs)}
+        if isinstance(value, BlockingFake):
+            return {"$w": self._number(value), "kind": "sync"}
+        if callable(value):
+            return {"$w": self._number(value), "kind": "async"}
+        return None
+
+    # -- receiving ------------------------------------------------------------------------
+    def _on_readable(self) -> None:
+        try:
+            self._read()
+        except Tampered as exc:
+            self.abort(Aborted("tampered", str(exc)))
+        except Aborted as exc:
+            self.abort(exc)
+
+    def _read(self) -> None:
+        while self.aborted is None:
+            try:
+                data, ancillary, _flags, _addr = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(_CREDENTIALS.size))
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                data, ancillary = b"", []
+            if not data:
+                if self._finished:  # it was told to end: its report came or never will
+                    self.loop.remove_reader(self.sock.fileno())
+                    if not self._reported.done():
+                        self._reported.set_result(None)
+                    return
+                raise Aborted("crashed", "the student's process ended without finishing the check")
+            if self.pid is None:
+                self.pid = _sender(ancillary)
+            for message in self._reader.feed(data):
+                self._messages += 1
+                if self._messages > MAX_MESSAGES:
+                    raise Tampered(f"more than {MAX_MESSAGES} messages in one check")
+                self._dispatch(check_child_message(message), message)
+
+    def _dispatch(self, op: str, message: dict) -> None:
+        handler = getattr(self, f"_on_{op}")
+        handler(message)
+
+    def _on_start(self, message: dict) -> None:
+        if self._started:
+            raise Tampered("a second 'start'")
+        self._started = True
+
+    def _on_hello(self, message: dict) -> None:
+        if self._imported.done():
+            raise Tampered("a second 'hello'")
+        self.record.imported = True
+        self._imported.set_result(None)
+        self.child.busy_since = realtime.perf_counter()  # the run starts: import time is not a stall
+        self.child.sched_since = _schedstat(self.pid)
+
+    def _on_import_error(self, message: dict) -> None:
+        if self._imported.done():
+            raise Tampered("an import error after the import")
+        error = message["error"] if isinstance(message["error"], dict) else {}
+        self.record.import_error = error
+        self.record.import_output = str(message.get("output", ""))[:4000]
+        raise Aborted("import_error")
+
+    def _on_idle(self, message: dict) -> None:
+        until, external, seen = message["until"], message["external"], message["seen"]
+        if not isinstance(seen, int) or not 0 <= seen <= self._sent:
+            raise Tampered("an 'idle' message about messages the world never sent")
+        if seen < self._sent:
+            return  # sent before the student's process read our latest message: it is not idle now
+        if until is not None and not (isinstance(until, (int, float)) and math.isfinite(until)):
+            raise Tampered("an 'idle' message with a malformed time")
+        if not isinstance(external, int) or not 0 <= external <= 10_000:
+            raise Tampered("an 'idle' message with a malformed thread count")
+        if until is not None and until < self.loop.now - 1e-6 and self.loop.virtual:
+            until = self.loop.now  # a timer already due: the student's loop runs it at once
+        self._end_busy_spell()
+        self.child.idle, self.child.until, self.child.external = True, until, external
+
+    def _end_busy_spell(self) -> None:
+        """The student's process stops being busy: a spell long enough is a stall."""
+        if self.child.idle:
+            return
+        wall = realtime.perf_counter() - self.child.busy_since
+        now, then = _schedstat(self.pid), self.child.sched_since
+        cpu, waited = (now[0] - then[0], now[1] - then[1]) if now and then else (wall, 0.0)
+        busy = wall - max(0.0, waited)
+        self.child.busy_since, self.child.sched_since = realtime.perf_counter(), now
+        if busy >= STALL_SECONDS and self._imported.done():
+            kind = "busy" if cpu >= busy / 2 else "blocking"
+            self.record.stalls.append(Stall(kind, busy, self.elapsed(), self.record.stalled_where))
+            if self.loop.virtual:
+                self.loop.now += busy  # as late as a blocked loop would make everything
+
+    def check_busy(self) -> None:
+        """Abort when the student's process has been busy past the stall limit (real time)."""
+        if self.child.idle and not self.child.external:
+            return
+        limit = self.import_limit if not self._imported.done() else self.stall_limit
+        spent = realtime.perf_counter() - self.child.busy_since
+        if not self.child.idle and spent > limit:
+            self.abort(Aborted("stalled", seconds=round(spent, 2), where=self.record.stalled_where,
+                               phase="import" if not self._imported.done() else "run"))
+
+    def _call_future(self, message: dict) -> asyncio.Future:
+        future = self._calls.get(message["id"])
+        if future is None:
+            raise Tampered(f"a result for call {message['id']}, which was never made")
+        if future.done():
+            raise Tampered(f"a second result for call {message['id']}")
+        return future
+
+    def _on_returned(self, message: dict) -> None:
+        future = self._call_future(message)
+        future.set_result(("returned", self.decode(message["value"])))
+
+    def _on_raised(self, message: dict) -> None:
+        future = self._call_future(message)
+        if not isinstance(message["error"], dict):
+            raise Tampered("a 'raised' message without an exception")
+        future.set_result(("raised", self.rebuild(message["error"])))
+
+    def _on_fake(self, message: dict) -> None:
+        call_id, target, method = message["id"], message["target"], message.get("method")
+        if call_id in self._fake_calls:
+            raise Tampered(f"a second call of the grader's functions numbered {call_id}")
+        obj = self._objects.get(target) if isinstance(target, int) else None
+        if obj is None or isinstance(obj, BaseException):
+            raise Tampered("a call of a grader function that was never given to the student's code")
+        if isinstance(obj, WorldObject):
+            if not isinstance(method, str) or method not in obj.methods:
+                raise Tampered("a call of a method the grader's object does not offer")
+            fn = getattr(obj.target, method)
+        elif method is not None:
+            raise Tampered("a method call on a grader function")
+        else:
+            fn = obj.fake if isinstance(obj, BlockingFake) else obj
+        if not isinstance(message["args"], list) or not isinstance(message.get("kwargs", {}), dict):
+            raise Tampered("a call with malformed arguments")
+        args = self.decode(message["args"])
+        kwargs = self.decode(message.get("kwargs", {}))
+        self._end_busy_spell()  # a call made after blocking starts after the blocking
+        if message["blocking"] is True:
+            self.child.idle, self.child.until = True, None  # its loop's thread waits for this answer
+            self.child.blocked_on = call_id
+        elif isinstance(obj, BlockingFake) and self.child.external:
+            self.child.external -= 1  # that thread now waits for the world
+        self._fake_calls[call_id] = self.loop.create_task(self._run_fake(call_id, fn, args, kwargs, obj))
+
+    async def _run_fake(self, call_id: int, fn, args, kwargs, obj) -> None:
+        try:
+            result = fn(*args, **kwargs)
+            if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+                result = await result
+        except asyncio.CancelledError:
+            return  # the student's code cancelled this call: nothing to answer
+        except Exception as exc:  # the fake's scripted error (or a grader bug): the student's code gets it
+            if self.aborted is None and self._fake_calls.get(call_id) is not None:
+                self._fake_calls[call_id] = None
+                self._thread_resumes(obj)
+                self.send("reply", id=call_id, error=self._refer(exc)["$e"])
+            return
+        if self.aborted is None and self._fake_calls.get(call_id) is not None:
+            self._fake_calls[call_id] = None
+            self._thread_resumes(obj)
+            self.send("reply", id=call_id, value=self.encode(result))
+
+    def _thread_resumes(self, obj) -> None:
+        if isinstance(obj, BlockingFake) and self.child.idle and self.child.until is not None:
+            self.child.external += 1
+
+    def _on_cancel_fake(self, message: dict) -> None:
+        call_id = message["id"]
+        if call_id not in self._fake_calls:
+            raise Tampered(f"a cancellation of call {call_id}, which was never made")
+        task = self._fake_calls.get(call_id)
+        if task is not None:
+            self._fake_calls[call_id] = None
+            task.cancel()
+
+    def _on_sleep(self, message: dict) -> None:
+        seconds = message["seconds"]
+        if not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or not 0 <= seconds <= 1e6:
+            raise Tampered("a 'sleep' message with a malformed duration")
+        self._end_busy_spell()
+        self.record.stalls.append(Stall("time.sleep", float(seconds), self.elapsed(), self.record.stalled_where))
+        self.child.idle, self.child.until, self.child.external = True, self.loop.time() + seconds, 0
+        self.child.blocked_on = "sleep"
+        if not self.loop.virtual:
+            raise Tampered("a 'sleep' message on the real clock")
+
+    def _on_write(self, message: dict) -> None:
+        text = message["text"]
+        if not isinstance(text, str):
+            raise Tampered("a 'write' message without text")
+        kept = sum(len(t) for _, t in self.record.writes)
+        if kept < OUTPUT_CAP:
+            self.record.writes.append((self.elapsed(), text[:OUTPUT_CAP - kept]))
+
+    def _on_report(self, message: dict) -> None:
+        if self._reported.done():
+            raise Tampered("a second final report")
+        self.record.hygiene = message["hygiene"] if isinstance(message["hygiene"], dict) else {}
+        self._reported.set_result(None)
+
+    def _on_stalled(self, message: dict) -> None:
+        self.record.stalled_where = str(message["where"])[:200]
+
+    # -- values ---------------------------------------------------------------------------
+    def decode(self, data: Any) -> Any:
+        return decode_value(data, self._resolve)
+
+    def _resolve(self, tag: str, data: dict) -> Any:
+        if tag == "$e":
+            if not isinstance(data["$e"], dict):
+                raise Tampered("a malformed exception")
+            return self.rebuild(data["$e"])
+        if tag == "$w":
+            number = data["$w"]
+            if not isinstance(number, int) or number not in self._objects:
+                raise Tampered("a reference to a grader object that was never given")
+            obj = self._objects[number]
+            return obj.target if isinstance(obj, WorldObject) else obj
+        number = data["$h"]
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 1 << 31:
+            raise Tampered("a malformed reference to an object of the student's process")
+        if number not in self._handles:
+            self._handles[number] = RemoteHandle(self, number, str(data.get("type", ""))[:80],
+                                                 str(data.get("repr", ""))[:300])
+        return self._handles[number]
+
+    def rebuild(self, info: dict) -> BaseException:
+        originals = {n: o for n, o in self._objects.items() if isinstance(o, BaseException)}
+        if "ref" in info and info["ref"] not in originals:
+            raise Tampered("a reference to a grader exception that was never raised")
+        return rebuild(info, originals)
+
+    # -- calling the student's code -------------------------------------------------------
+    async def call(self, target: Any, args: tuple, kwargs: dict) -> Any:
+        """Call a function of the student's process; its value, or raise what it raised."""
+        await self._imported
+        self._next_call += 1
+        call_id = self._next_call
+        future = self.loop.create_future()
+        self._calls[call_id] = future
+        self.send("call", id=call_id, target=target, args=self.encode(list(args)), kwargs=self.encode(kwargs))
+        try:
+            kind, value = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if future.done() or self.aborted is not None:
+                raise
+            self.send("cancel", id=call_id)
+            kind, value = await future  # how the student's code ended
+        if kind == "raised":
+            raise value
+        return value
+
+    # -- the check ------------------------------------------------------------------------
+    def abort(self, reason: Aborted) -> None:
+        if self.aborted is None:
+            self.aborted = reason
+            self.loop.stop()
+
+    def run(self, scenario, harness, params: dict, limit: float) -> tuple[str, Any, Any]:
+        """Run ``scenario(harness, **params)`` to its end; (status, value, error-as-exception)."""
+        task = self.loop.create_task(self._main(scenario, harness, params, limit))
+        try:
+            return self.loop.run_until_complete(task)
+        except RuntimeError:
+            if self.aborted is None:
+                raise
+            return "aborted", None, self.aborted
+        finally:
+            self._close()
+
+    async def _main(self, scenario, harness, params: dict, limit: float):
+        await self._imported
+        harness.t0 = self.t0 = self.loop.time()
+        task = self.loop.create_task(scenario(harness, **params))
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task}, timeout=1.0)
+            outcome = ("timeout", None, None)
+        elif task.cancelled():
+            outcome = ("raised", None, asyncio.CancelledError("the scenario was cancelled"))
+        elif task.exception() is not None:
+            outcome = ("raised", None, task.exception())
+        else:
+            outcome = ("ok", task.result(), None)
+        self._finished = True
+        self.send("finish")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._reported), timeout=2.0)
+        return outcome
+
+    def _close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.loop.remove_reader(self.sock.fileno())
+        for task in asyncio.all_tasks(self.loop):
+            task.cancel()
+        with contextlib.suppress(Exception):
+            self.loop.run_until_complete(asyncio.sleep(0))
+        self.loop.close()
+        self.sock.close()
+
+
+def _sender(ancillary) -> int | None:
+    """The pid the kernel stamped on a message (SCM_CREDENTIALS), in this side's PID namespace."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == getattr(socket, "SCM_CREDENTIALS", -1) and len(data) >= 12:
+            pid = _CREDENTIALS.unpack(data[:12])[0]
+            return pid if pid > 0 else None
+    return None
+
+
+def token(label: Any) -> str:
+    """A value no submission can guess: ``label`` and 8 random hex digits."""
+    return f"{label}#{secrets.token_hex(4)}"
