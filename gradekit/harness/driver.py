@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import inspect
 import io
@@ -31,7 +32,7 @@ from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
 from gradekit.harness.link import ChildLink, LinkClosed
 from gradekit.harness.loop import VIRTUAL_EPOCH, VIRTUAL_WALL_EPOCH, GradingLoop, VirtualClock, install_loop_factory
-from gradekit.harness.scenarios import load_source
+from gradekit.harness.scenarios import MissingFromModule, load_source
 
 OUTPUT_CAP = 64 << 10  # characters of printed output sent to the world
 
@@ -161,10 +162,14 @@ class Driver:
         self.loop: asyncio.AbstractEventLoop | None = None  # where calls run (not outside_loop)
         link.on_call = self._on_call
         link.on_cancel = self._on_cancel
+        link.on_ping = self._on_ping
 
     def _target(self, target):
         if isinstance(target, str):
-            return getattr(self.student, target)
+            try:
+                return getattr(self.student, target)
+            except AttributeError:
+                raise MissingFromModule(f"module {self.request.module!r} has no attribute {target!r}") from None
         if isinstance(target, dict) and "driver" in target:
             return getattr(self.driver_module, target["driver"])
         return getattr(self.link.handles[target["handle"]], target["method"])
@@ -174,6 +179,12 @@ class Driver:
             self.queued.append(message)
             return
         self.tasks[message["id"]] = self.loop.create_task(self._serve(message))
+
+    def _on_ping(self, number: int) -> None:
+        if self.loop is None:
+            self.link.send("pong", id=number)
+        else:
+            self.loop.call_soon(functools.partial(self.link.send, "pong", id=number))
 
     def _on_cancel(self, call_id: int) -> None:
         task = self.tasks.get(call_id)

@@ -49,6 +49,7 @@ class ChildLink:
         self.on_call = None  # set by the driver: handles a "call" message
         self.on_cancel = None
         self.on_finish = None
+        self.on_ping = None
         self.woken_at = None  # the last "time" message's instant
         self.seen = 0  # messages read from the world: an "idle" is about the state after them
 
@@ -163,6 +164,12 @@ class ChildLink:
             self.on_call(message)
         elif op == "cancel":
             self.on_cancel(message["id"])
+        elif op == "ping":
+            # Answered from the loop (call_soon): as late as the loop is blocked.
+            if self.on_ping is not None:
+                self.on_ping(message["id"])
+            else:
+                self.send("pong", id=message["id"])
         elif op == "finish":
             self.finished = True
             if self.on_finish is not None:

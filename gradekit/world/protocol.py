@@ -38,10 +38,10 @@ MAX_TEXT = 64 << 10  # one string
 CHILD_OPS = {
     "start": (), "hello": (), "import_error": ("error",), "idle": ("until", "external", "seen"), "returned": ("id", "value"),
     "raised": ("id", "error"), "fake": ("id", "target", "args", "blocking"), "cancel_fake": ("id",),
-    "sleep": ("seconds",), "write": ("text",), "report": ("hygiene",), "stalled": ("where",),
+    "sleep": ("seconds",), "pong": ("id",), "write": ("text",), "report": ("hygiene",), "stalled": ("where",),
 }
 #: What the world sends.
-WORLD_OPS = ("call", "cancel", "reply", "time", "finish")
+WORLD_OPS = ("call", "cancel", "reply", "time", "ping", "finish")
 
 
 class Tampered(Exception):

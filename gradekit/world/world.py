@@ -37,6 +37,10 @@ from gradekit.world.remote import MissingFromModule, RemoteHandle, RemoteNamespa
 
 #: Seconds of one busy spell (less waiting for a core) that count as blocking the loop.
 STALL_SECONDS = 0.1
+#: On the real clock: seconds between two pings of the student's loop, and the answer's
+#: delay that counts as the loop being blocked.
+PING_INTERVAL = 0.01
+REAL_STALL_SECONDS = 0.05
 #: Characters of printed output kept.
 OUTPUT_CAP = 64 << 10
 _CREDENTIALS = struct.Struct("3i")  # pid, uid, gid
@@ -73,10 +77,16 @@ class WorldObject:
 
 
 class BlockingFake:
-    """A blocking callable: the student's thread that calls it waits for the world's answer."""
+    """A blocking callable: the student's thread that calls it waits for the world's answer.
+
+    ``on_loop_thread`` counts the calls made from the thread of the student's event loop
+    (which then waited for the answer: blocking the loop), ``from_threads`` the others.
+    """
 
     def __init__(self, fake: FakeCallable) -> None:
         self.fake = fake
+        self.on_loop_thread = 0
+        self.from_threads = 0
 
     def __call__(self, *args: Any) -> Any:
         return self.fake(*args)
@@ -138,7 +148,11 @@ class WorldLoop(asyncio.SelectorEventLoop):
         if ready or timeout == 0 or world.aborted is not None:
             return ready
         child = world.child
-        if not self.virtual or not child.idle or child.external:
+        if not self.virtual:
+            ready = self._real_select(PING_INTERVAL if timeout is None else min(timeout, PING_INTERVAL))
+            world.ping()
+            return ready
+        if not child.idle or child.external:
             step = 0.05 if timeout is None else min(timeout, 0.05)
             started = realtime.perf_counter()
             ready = self._real_select(step if child.idle or not self.virtual else min(step, 0.02))
@@ -186,6 +200,8 @@ class World:
         self._handles: dict[int, RemoteHandle] = {}
         self._started = False
         self._finished = False  # "finish" sent: the scenario's outcome is settled
+        self._ping: tuple[int, float, Any] | None = None  # (id, sent at, schedstat then), real clock only
+        self._last_pong = 0.0
         self._imported = self.loop.create_future()
         self._reported = self.loop.create_future()
         self.loop.add_reader(sock.fileno(), self._on_readable)
@@ -310,9 +326,39 @@ class World:
         self._end_busy_spell()
         self.child.idle, self.child.until, self.child.external = True, until, external
 
+    def ping(self) -> None:
+        """On the real clock: ask the student's loop to answer; a late answer is a stall.
+
+        The driver answers from a callback of its loop (``call_soon``), so the answer is as
+        late as the loop is blocked. Only after the import, and never two at once.
+        """
+        if not self._imported.done() or self._finished:
+            return self.check_busy()
+        now = realtime.perf_counter()
+        if self._ping is None:
+            if now - self._last_pong >= PING_INTERVAL:
+                self._ping = (secrets.randbelow(1 << 31), now, _schedstat(self.pid))
+                self.send("ping", id=self._ping[0])
+        elif now - self._ping[1] > self.stall_limit:
+            self.abort(Aborted("stalled", seconds=round(now - self._ping[1], 2), where=self.record.stalled_where,
+                               phase="run"))
+
+    def _on_pong(self, message: dict) -> None:
+        if self._ping is None or message["id"] != self._ping[0]:
+            raise Tampered("an answer to a ping the world never sent")
+        number, sent, sched = self._ping
+        self._ping, self._last_pong = None, realtime.perf_counter()
+        wall = self._last_pong - sent
+        now = _schedstat(self.pid)
+        cpu, waited = (now[0] - sched[0], now[1] - sched[1]) if now and sched else (wall, 0.0)
+        late = wall - max(0.0, waited)
+        if late >= REAL_STALL_SECONDS:
+            kind = "busy" if cpu >= late / 2 else "blocking"
+            self.record.stalls.append(Stall(kind, late, self.elapsed(), self.record.stalled_where))
+
     def _end_busy_spell(self) -> None:
         """The student's process stops being busy: a spell long enough is a stall."""
-        if self.child.idle:
+        if self.child.idle or not self.loop.virtual:
             return
         wall = realtime.perf_counter() - self.child.busy_since
         now, then = _schedstat(self.pid), self.child.sched_since
@@ -373,6 +419,11 @@ class World:
         args = self.decode(message["args"])
         kwargs = self.decode(message.get("kwargs", {}))
         self._end_busy_spell()  # a call made after blocking starts after the blocking
+        if isinstance(obj, BlockingFake):
+            if message["blocking"] is True:
+                obj.on_loop_thread += 1
+            else:
+                obj.from_threads += 1
         if message["blocking"] is True:
             self.child.idle, self.child.until = True, None  # its loop's thread waits for this answer
             self.child.blocked_on = call_id
