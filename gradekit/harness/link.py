@@ -152,6 +152,8 @@ class ChildLink:
     def _dispatch(self, message: dict) -> None:
         self.seen += 1
         op = message["op"]
+        if self.clock is not None and "now" in message:  # every message says the world's time
+            self.clock.now = max(self.clock.now, float(message["now"]))
         if op == "time":
             if self.clock is not None:
                 self.clock.now = max(self.clock.now, float(message["now"]))
@@ -188,21 +190,19 @@ class ChildLink:
         waiter = _Waiter()
         self.pending[call_id] = waiter
         on_main = realtime.get_ident() == realtime.MAIN_THREAD_ID
-        with self._lock:
-            if not on_main:
+        waiter.thread = not on_main
+        if not on_main:
+            with self._lock:
+                # Counted until the loop's thread hands over the answer (_settle), so that an
+                # "idle" sent in between never reports this thread as running.
                 self.blocked_threads += 1
-        try:
-            self.send("fake", id=call_id, target=number, method=method, args=self.encode(list(args)),
-                      kwargs=self.encode(kwargs), blocking=on_main)
-            if on_main:
-                while not waiter.done.is_set():
-                    self.pump(block=True)
-            else:
-                waiter.done.wait()
-        finally:
-            if not on_main:
-                with self._lock:
-                    self.blocked_threads -= 1
+        self.send("fake", id=call_id, target=number, method=method, args=self.encode(list(args)),
+                  kwargs=self.encode(kwargs), blocking=on_main)
+        if on_main:
+            while not waiter.done.is_set():
+                self.pump(block=True)
+        else:
+            waiter.done.wait()
         return waiter.outcome()
 
     async def call_world_async(self, number: int, method: str | None, args: tuple, kwargs: dict) -> Any:
@@ -222,6 +222,7 @@ class ChildLink:
 class _Waiter:
     def __init__(self) -> None:
         self.done = threading.Event()
+        self.thread = False  # a thread other than the loop's waits for it
         self.value: Any = None
         self.error: BaseException | None = None
 
@@ -232,6 +233,9 @@ class _Waiter:
 
 
 def _settle(waiter: Any, link: ChildLink, message: dict) -> None:
+    if isinstance(waiter, _Waiter) and waiter.thread:
+        with link._lock:
+            link.blocked_threads -= 1
     if "error" in message:
         error = link._exception(message["error"])
         if isinstance(waiter, _Waiter):

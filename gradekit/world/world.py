@@ -223,7 +223,7 @@ class World:
             self.child.sched_since = _schedstat(self.pid)
         try:
             self.sock.setblocking(True)
-            self.sock.sendall(frame({"op": op, **fields}))
+            self.sock.sendall(frame({"op": op, "now": self.loop.time(), **fields}))
         except OSError:
             self.abort(Aborted("crashed", "the student's process closed the link"))
         finally:
@@ -429,9 +429,10 @@ class World:
             self.child.blocked_on = call_id
         elif isinstance(obj, BlockingFake) and self.child.external:
             self.child.external -= 1  # that thread now waits for the world
-        self._fake_calls[call_id] = self.loop.create_task(self._run_fake(call_id, fn, args, kwargs, obj))
+        from_thread = isinstance(obj, BlockingFake) and message["blocking"] is not True
+        self._fake_calls[call_id] = self.loop.create_task(self._run_fake(call_id, fn, args, kwargs, from_thread))
 
-    async def _run_fake(self, call_id: int, fn, args, kwargs, obj) -> None:
+    async def _run_fake(self, call_id: int, fn, args, kwargs, from_thread: bool) -> None:
         try:
             result = fn(*args, **kwargs)
             if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
@@ -441,16 +442,17 @@ class World:
         except Exception as exc:  # the fake's scripted error (or a grader bug): the student's code gets it
             if self.aborted is None and self._fake_calls.get(call_id) is not None:
                 self._fake_calls[call_id] = None
-                self._thread_resumes(obj)
+                self._thread_resumes(from_thread)
                 self.send("reply", id=call_id, error=self._refer(exc)["$e"])
             return
         if self.aborted is None and self._fake_calls.get(call_id) is not None:
             self._fake_calls[call_id] = None
-            self._thread_resumes(obj)
+            self._thread_resumes(from_thread)
             self.send("reply", id=call_id, value=self.encode(result))
 
-    def _thread_resumes(self, obj) -> None:
-        if isinstance(obj, BlockingFake) and self.child.idle and self.child.until is not None:
+    def _thread_resumes(self, from_thread: bool) -> None:
+        """A thread of the student's process gets its answer: it runs again, in real time."""
+        if from_thread:
             self.child.external += 1
 
     def _on_cancel_fake(self, message: dict) -> None:
