@@ -77,6 +77,9 @@ def _exercise_result(exercise_id: str, session: GradingSession, workspace: Works
     if exercise_id not in workspace.present:
         why = workspace.rejected.get(exercise_id) or f"{exercise_id}.py was not found in the submission folder."
         return ExerciseResult(exercise_id, "missing", results, why)
+    flag = session.flags.get(exercise_id, "")
+    if flag:
+        return ExerciseResult(exercise_id, "graded", results, flag_reason=flag)
     failure = session.import_failures.get(exercise_id)
     if failure is not None:
         return ExerciseResult(exercise_id, "error", results, failure.reason)

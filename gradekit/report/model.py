@@ -59,12 +59,14 @@ class CheckResult(_Cleaned):
 
 @dataclass
 class ExerciseResult(_Cleaned):
-    _CLEAN = {"id": (NAME, False), "feedback": (FEEDBACK, True)}
+    _CLEAN = {"id": (NAME, False), "feedback": (FEEDBACK, True), "flag_reason": (FEEDBACK, False)}
 
     id: str
     status: str  # graded, missing, error
     tests: list[CheckResult] = field(default_factory=list)
     feedback: str = ""
+    #: Why this exercise's submission is flagged for review: it tampered with the grading harness.
+    flag_reason: str = ""
 
     @property
     def score(self) -> float:
@@ -88,6 +90,9 @@ class ExerciseResult(_Cleaned):
         }
         if self.feedback:
             data["feedback"] = self.feedback
+        if self.flag_reason:
+            data["flagged"] = True
+            data["flag_reason"] = self.flag_reason
         return data
 
 
@@ -123,12 +128,23 @@ class SubmissionReport(_Cleaned):
     def max_score(self) -> float:
         return round(sum(e.max_score for e in self.exercises), 2)
 
+    @property
+    def flagged(self) -> bool:
+        """The submission tampered with the grading harness somewhere: an instructor should look."""
+        return any(e.flag_reason for e in self.exercises)
+
+    @property
+    def flag_reason(self) -> str:
+        return "; ".join(f"{e.id}: {e.flag_reason}" for e in self.exercises if e.flag_reason)
+
     def to_dict(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION,
             "submission": self.submission,
             "score": self.score,
             "max_score": self.max_score,
+            "flagged": self.flagged,
+            "flag_reason": self.flag_reason,
             "public_only": self.public_only,
             "exercises": [e.to_dict() for e in self.exercises],
             "ignored": [i.to_dict() for i in self.ignored],

@@ -69,6 +69,8 @@ def render_text(report: SubmissionReport) -> str:
     lines.append("")
     total = f"Total: {report.score:g}/{report.max_score:g}"
     lines.append(click.style(total, bold=True, **_score_style(report.score, report.max_score)))
+    if report.flagged:
+        lines.append(click.style(f"Flagged for review: {report.flag_reason}", fg="red", bold=True))
     if report.public_only:
         lines.append("Public checks only: the hidden checks of the course's grader give the rest of the points.")
     lines.append(ISOLATION.get(report.isolation, f"Isolation: {report.isolation}"))
