@@ -37,7 +37,7 @@ from gradekit.sandbox.capture import Capture
 from gradekit.sandbox.cgroup import PidsCgroup
 from gradekit.sandbox.limits import Limits
 from gradekit.sandbox.process import ChildOutcome, clean_environment
-from gradekit.sandbox.zygote import HEADER, MAX_FRAME
+from gradekit.sandbox.zygote import HEADER, LINK_FD, MAX_FRAME
 
 ENGINE_MOUNT = "/opt/gradekit"
 VENV_MOUNT = "/opt/venv"
@@ -270,6 +270,11 @@ class NamespaceSandbox:
                                     + (f": {reason[-1][:300]}" if reason else ""))
         self._zygote = zygote
         return zygote
+
+    @staticmethod
+    def link_fd(link: socket.socket) -> int:
+        """The fd number the check's process will have ``link`` as."""
+        return LINK_FD
 
     def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
         """Run one check of ``module`` (its source given) in the sandbox.

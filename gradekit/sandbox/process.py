@@ -146,6 +146,11 @@ class SpawnSandbox:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
 
+    @staticmethod
+    def link_fd(link: socket.socket) -> int:
+        """The fd number the check's process will have ``link`` as (``pass_fds`` keeps it)."""
+        return link.fileno()
+
     def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
         folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
         try:

@@ -33,7 +33,8 @@ def observe(sandbox, module: str, source: bytes, fn, spec: ScenarioSpec, params:
             driver_source: str | None = None, stall_limit: float = 3.0, import_limit: float = 5.0) -> WorldResult:
     """Run ``fn(h, **params)`` in a new world, the student's ``module`` in ``sandbox``."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    world = World(ours, virtual=spec.clock == "virtual", stall_limit=stall_limit, import_limit=import_limit)
+    world = World(ours, virtual=spec.clock == "virtual", stall_limit=stall_limit, import_limit=import_limit,
+                  link_fd=sandbox.link_fd(theirs))
     harness = WorldHarness(world)
     request = asdict(DriverRequest(module=module, clock=spec.clock, debug=spec.debug,
                                    outside_loop=spec.outside_loop, driver_source=driver_source,

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import math
 import os
+import platform
 import secrets
 import socket
 import struct
@@ -44,6 +45,10 @@ REAL_STALL_SECONDS = 0.05
 #: Characters of printed output kept.
 OUTPUT_CAP = 64 << 10
 _CREDENTIALS = struct.Struct("3i")  # pid, uid, gid
+#: System calls in which the student's loop thread waits for the world, per machine (from
+#: ``/proc/<pid>/task/<pid>/syscall``): the event loop's epoll wait, or a read of the link.
+_EPOLL_WAITS = {"x86_64": {232, 281, 441}, "aarch64": {22, 441}}
+_LINK_READS = {"x86_64": {0, 45, 47}, "aarch64": {63, 207, 212}}
 
 
 class Aborted(Exception):
@@ -161,6 +166,11 @@ class WorldLoop(asyncio.SelectorEventLoop):
                 self.now += realtime.perf_counter() - started
             world.check_busy()
             return ready
+        if not world.child_waits():
+            # It says it is idle, but its loop's thread is not waiting: not yet, or a lie.
+            ready = self._real_select(0.001)
+            world.check_busy()
+            return ready
         target = None if timeout is None else self.now + timeout
         if child.until is not None and (target is None or child.until <= target):
             self.now = max(self.now, child.until)
@@ -176,8 +186,10 @@ class World:
     """One check's world, talking to the student's process over ``sock``."""
 
     def __init__(self, sock: socket.socket, *, virtual: bool, stall_limit: float = 3.0,
-                 import_limit: float = 5.0) -> None:
+                 import_limit: float = 5.0, link_fd: int | None = None) -> None:
         self.sock = sock
+        self.link_fd = link_fd  # the link's fd number in the student's process, if known
+        self._unverified: tuple[float, Any] | None = None  # since when an "idle" is not borne out
         self.sock.setblocking(False)
         with contextlib.suppress(OSError, AttributeError):
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
@@ -361,10 +373,40 @@ class World:
         if self.child.idle or not self.loop.virtual:
             return
         wall = realtime.perf_counter() - self.child.busy_since
-        now, then = _schedstat(self.pid), self.child.sched_since
+        then = self.child.sched_since
+        self.child.busy_since, self.child.sched_since = realtime.perf_counter(), _schedstat(self.pid)
+        self._count_stall(wall, then)
+
+    def child_waits(self) -> bool:
+        """Whether the loop's thread of the student's process really waits, seen from outside.
+
+        An ``idle`` message is the student's process's word; before virtual time moves on
+        it, the world reads which system call that thread is in. It must be in an epoll
+        wait (its loop has nothing to run) or reading the link (``time.sleep``, a blocking
+        fake): a thread that still runs, or blocks on anything else, is busy, whatever a
+        helper thread says. Time it spends so counts as a busy spell. True where the
+        kernel does not say (not Linux, pid unknown).
+        """
+        state = _syscall(self.pid)
+        if state is None:
+            return True
+        number, first_arg = state
+        waiting = number in _EPOLL_WAITS.get(_MACHINE, ()) or (
+            number in _LINK_READS.get(_MACHINE, ()) and first_arg == self.link_fd)
+        if not waiting:
+            if self._unverified is None:
+                self._unverified = (realtime.perf_counter(), _schedstat(self.pid))
+            return False
+        if self._unverified is not None:
+            since, sched = self._unverified
+            self._unverified = None
+            self._count_stall(realtime.perf_counter() - since, sched)
+        return True
+
+    def _count_stall(self, wall: float, then) -> None:
+        now = _schedstat(self.pid)
         cpu, waited = (now[0] - then[0], now[1] - then[1]) if now and then else (wall, 0.0)
         busy = wall - max(0.0, waited)
-        self.child.busy_since, self.child.sched_since = realtime.perf_counter(), now
         if busy >= STALL_SECONDS and self._imported.done():
             kind = "busy" if cpu >= busy / 2 else "blocking"
             self.record.stalls.append(Stall(kind, busy, self.elapsed(), self.record.stalled_where))
@@ -373,6 +415,9 @@ class World:
 
     def check_busy(self) -> None:
         """Abort when the student's process has been busy past the stall limit (real time)."""
+        if self._unverified is not None and realtime.perf_counter() - self._unverified[0] > self.stall_limit:
+            self.abort(Aborted("stalled", seconds=round(realtime.perf_counter() - self._unverified[0], 2),
+                               where=self.record.stalled_where, phase="run"))
         if self.child.idle and not self.child.external:
             return
         limit = self.import_limit if not self._imported.done() else self.stall_limit
@@ -589,6 +634,27 @@ class World:
             self.loop.run_until_complete(asyncio.sleep(0))
         self.loop.close()
         self.sock.close()
+
+
+_MACHINE = platform.machine()
+
+
+def _syscall(pid: int | None) -> tuple[int, int | None] | None:
+    """(system call number, its first argument) the main thread of ``pid`` is in; (-1, None)
+    when it runs; None when the kernel does not say."""
+    if pid is None or _MACHINE not in _EPOLL_WAITS:
+        return None
+    try:
+        with open(f"/proc/{pid}/task/{pid}/syscall", "rb") as f:
+            fields = f.read().split()
+    except OSError:
+        return None
+    if not fields or fields[0] == b"running":
+        return -1, None
+    try:
+        return int(fields[0]), int(fields[1], 16) if len(fields) > 1 else None
+    except ValueError:
+        return -1, None
 
 
 def _sender(ancillary) -> int | None:
