@@ -189,7 +189,7 @@ class World:
                  import_limit: float = 5.0, link_fd: int | None = None) -> None:
         self.sock = sock
         self.link_fd = link_fd  # the link's fd number in the student's process, if known
-        self._unverified: tuple[float, Any] | None = None  # since when an "idle" is not borne out
+        self._unverified: list | None = None  # [since, schedstat then, seconds applied]: an "idle" not borne out
         self.sock.setblocking(False)
         with contextlib.suppress(OSError, AttributeError):
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
@@ -299,6 +299,7 @@ class World:
                 self._dispatch(check_child_message(message), message)
 
     def _dispatch(self, op: str, message: dict) -> None:
+        self._settle_unverified()
         handler = getattr(self, f"_on_{op}")
         handler(message)
 
@@ -395,13 +396,36 @@ class World:
             number in _LINK_READS.get(_MACHINE, ()) and first_arg == self.link_fd)
         if not waiting:
             if self._unverified is None:
-                self._unverified = (realtime.perf_counter(), _schedstat(self.pid))
+                self._unverified = [realtime.perf_counter(), _schedstat(self.pid), 0.0]
             return False
         if self._unverified is not None:
-            since, sched = self._unverified
+            self._apply_unverified(final=True)
             self._unverified = None
-            self._count_stall(realtime.perf_counter() - since, sched)
         return True
+
+    def _settle_unverified(self) -> None:
+        """A message came while an idle claim was not borne out: the time so far was busy.
+
+        Applied to the clock before the message is handled, so that a call made after
+        blocking starts after it.
+        """
+        if self._unverified is not None and not self.child_waits():
+            self._apply_unverified(final=False)
+
+    def _apply_unverified(self, final: bool) -> None:
+        since, then, applied = self._unverified
+        wall = realtime.perf_counter() - since
+        now = _schedstat(self.pid)
+        cpu, waited = (now[0] - then[0], now[1] - then[1]) if now and then else (wall, 0.0)
+        busy = wall - max(0.0, waited)
+        if busy < STALL_SECONDS or not self._imported.done():
+            return
+        if self.loop.virtual:
+            self.loop.now += busy - applied
+        self._unverified[2] = busy
+        if final:
+            kind = "busy" if cpu >= busy / 2 else "blocking"
+            self.record.stalls.append(Stall(kind, busy, self.elapsed(), self.record.stalled_where))
 
     def _count_stall(self, wall: float, then) -> None:
         now = _schedstat(self.pid)
