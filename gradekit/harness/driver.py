@@ -238,6 +238,9 @@ class Driver:
         self.link.on_finish = lambda: finished.done() or finished.set_result(None)
         if not self.link.finished:
             await finished  # the world ends the check
+        # No more round trips: the world's exceptions kept for identity must not pin the
+        # student's frames (and their tasks) past the hygiene probe's gc.collect().
+        self.link._world_objects.clear()
         mine = {asyncio.current_task(), *self.tasks.values()}
         for task in probe.note_pending(loop, exclude=mine):
             task.cancel()
