@@ -207,6 +207,10 @@ class World:
         self._calls: dict[int, asyncio.Future] = {}
         self._next_call = 0
         self._fake_calls: dict[int, asyncio.Task | None] = {}
+        #: Run (call_soon) each time the student's process answers a call: after what its earlier
+        #: messages did to the fakes (a cancelled fake call ends one step after its message) and
+        #: before what its later ones do (see WorldHarness.at_answer).
+        self.answer_hooks: list = []
         self._objects: dict[int, Any] = {}
         self._numbers: dict[int, int] = {}
         self._handles: dict[int, RemoteHandle] = {}
@@ -326,14 +330,14 @@ class World:
 
     def _on_idle(self, message: dict) -> None:
         until, external, seen = message["until"], message["external"], message["seen"]
-        if not isinstance(seen, int) or not 0 <= seen <= self._sent:
-            raise Tampered("an 'idle' message about messages the world never sent")
-        if seen < self._sent:
-            return  # sent before the student's process read our latest message: it is not idle now
         if until is not None and not (isinstance(until, (int, float)) and math.isfinite(until)):
             raise Tampered("an 'idle' message with a malformed time")
         if not isinstance(external, int) or not 0 <= external <= 10_000:
             raise Tampered("an 'idle' message with a malformed thread count")
+        if not isinstance(seen, int) or not 0 <= seen <= self._sent:
+            raise Tampered("an 'idle' message about messages the world never sent")
+        if seen < self._sent:
+            return  # sent before the student's process read our latest message: it is not idle now
         if until is not None and until < self.loop.now - 1e-6 and self.loop.virtual:
             until = self.loop.now  # a timer already due: the student's loop runs it at once
         self._end_busy_spell()
@@ -461,12 +465,18 @@ class World:
     def _on_returned(self, message: dict) -> None:
         future = self._call_future(message)
         future.set_result(("returned", self.decode(message["value"])))
+        self._answered()
 
     def _on_raised(self, message: dict) -> None:
         future = self._call_future(message)
         if not isinstance(message["error"], dict):
             raise Tampered("a 'raised' message without an exception")
         future.set_result(("raised", self.rebuild(message["error"])))
+        self._answered()
+
+    def _answered(self) -> None:
+        for hook in self.answer_hooks:
+            self.loop.call_soon(hook)
 
     def _on_fake(self, message: dict) -> None:
         call_id, target, method = message["id"], message["target"], message.get("method")
