@@ -1,0 +1,234 @@
+"""The world and its link to the student's process, one mechanism at a time."""
+
+from __future__ import annotations
+
+import json
+import struct
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gradekit.grading.observation import Observation
+from gradekit.harness.scenarios import load_source
+from gradekit.sandbox import choose_sandbox
+from gradekit.world.protocol import MAX_MESSAGE, FrameReader, Tampered, decode_value, encode_value, frame
+from gradekit.world.run import observe
+
+pytestmark = pytest.mark.timeout(120)
+
+SCENARIOS = '''
+import asyncio
+from gradekit.world import Outcome, scenario
+
+class Conn:
+    def __init__(self, h):
+        self.h, self.log = h, []
+    async def open(self):
+        await self.h.sleep(0.1)
+        self.log.append(["open", self.h.elapsed()])
+    async def send(self, m):
+        self.log.append(["send", m, self.h.elapsed()])
+    async def close(self):
+        self.log.append(["close", self.h.elapsed()])
+
+@scenario
+async def fetch_all(h):
+    fetch, record = h.fake(lambda url: Outcome(latency={"a": 0.3, "b": 0.1}[url], value=h.token(url)))
+    result = await h.student.fetch_all(["a", "b"], fetch)
+    return {"result": result, "expected": [h.token("a"), h.token("b")], "elapsed": h.elapsed(), **record.summary()}
+
+@scenario
+async def ticks(h):
+    return {"ticks": [[k, h.elapsed()] async for k in await h.student.ticker(0.5, 3)]}
+
+@scenario
+async def cancel_stream(h):
+    conn = Conn(h)
+    task = asyncio.get_running_loop().create_task(h.student.stream(h.remote(conn, ["open", "send", "close"]), 0.2))
+    await h.sleep(0.35)
+    task.cancel()
+    try:
+        await task
+        ended = "returned"
+    except asyncio.CancelledError:
+        ended = "cancelled"
+    return {"ended": ended, "log": conn.log}
+
+@scenario(outside_loop=True)
+async def main(h):
+    await h.student.main()
+    return {"writes": h.writes}
+
+@scenario
+async def offload(h):
+    work, record = h.blocking_fake(lambda p: Outcome(latency=0.5, value=h.token(p)))
+    result = await h.student.offload(["x", "y", "z"], work)
+    return {"elapsed": h.elapsed(), "peak": record.summary()["peak"], "loop": work.on_loop_thread,
+            "threads": work.from_threads, "ok": result == [h.token(p) for p in "xyz"]}
+
+@scenario
+async def errors(h):
+    boom = ValueError("boom")
+    job, _ = h.fake(Outcome(error=boom))
+    result = await h.student.keep_error(job)
+    try:
+        await h.student.raise_value_error()
+    except ValueError as exc:
+        raised = h.describe(exc)
+    return {"same_object": result is boom, "raised": raised}
+
+@scenario
+async def missing(h):
+    return await h.student.not_there()
+'''
+
+STUDENT = '''
+import asyncio, time
+
+async def fetch_all(urls, fetch):
+    return list(await asyncio.gather(*(fetch(u) for u in urls)))
+
+async def ticker(interval, count):
+    for k in range(count):
+        await asyncio.sleep(interval)
+        yield k
+
+async def stream(conn, interval):
+    await conn.open()
+    try:
+        for m in "abcdef":
+            await conn.send(m)
+            await asyncio.sleep(interval)
+    finally:
+        await conn.close()
+
+async def hello():
+    print("Hello")
+    await asyncio.sleep(1)
+    print("World")
+
+def main():
+    asyncio.run(hello())
+
+async def offload(paths, work):
+    return list(await asyncio.gather(*(asyncio.to_thread(work, p) for p in paths)))
+
+async def keep_error(job):
+    try:
+        await job()
+    except ValueError as exc:
+        return exc
+
+async def raise_value_error():
+    raise ValueError("not a number")
+'''
+
+
+@pytest.fixture(scope="module", params=["namespaces", "process"])
+def sandbox(request):
+    try:
+        box = choose_sandbox(isolation=request.param)
+    except Exception as exc:  # IsolationUnavailable on a machine without bubblewrap
+        pytest.skip(str(exc))
+    yield box
+    box.close()
+
+
+def _observe(sandbox, tmp_path: Path, name: str, student: str = STUDENT) -> Observation:
+    path = tmp_path / "scenarios.py"
+    path.write_text(SCENARIOS, encoding="utf-8")
+    module = load_source(f"world_test_{name}", SCENARIOS, str(path))
+    fn = getattr(module, name)
+    result = observe(sandbox, "exw", textwrap.dedent(student).encode(), fn, fn._gradekit_world, {})
+    return Observation.from_world(name, result)
+
+
+def test_fakes_answer_on_the_worlds_clock_with_tokens(sandbox, tmp_path):
+    value = _observe(sandbox, tmp_path, "fetch_all").value()
+    assert value["result"] == value["expected"] and value["elapsed"] == 0.3 and value["peak"] == 2
+    assert all("#" in token for token in value["result"])  # per-run tokens, not guessable names
+    assert [(c["key"], c["started"], c["ended"]) for c in value["calls"]] == [("a", 0.0, 0.3), ("b", 0.0, 0.1)]
+
+
+def test_an_async_generator_is_consumed_from_the_world(sandbox, tmp_path):
+    assert _observe(sandbox, tmp_path, "ticks").value()["ticks"] == [[0, 0.5], [1, 1.0], [2, 1.5]]
+
+
+def test_cancelling_the_worlds_task_cancels_the_students_coroutine(sandbox, tmp_path):
+    value = _observe(sandbox, tmp_path, "cancel_stream").value()
+    assert value["ended"] == "cancelled"
+    assert value["log"] == [["open", 0.1], ["send", "a", 0.1], ["send", "b", 0.3], ["close", 0.35]]
+
+
+def test_code_that_runs_its_own_loop_and_prints(sandbox, tmp_path):
+    writes = _observe(sandbox, tmp_path, "main").value()["writes"]
+    assert [tuple(w) for w in writes] == [(0.0, "Hello"), (0.0, "\n"), (1.0, "World"), (1.0, "\n")]
+
+
+def test_blocking_fakes_in_threads_wait_on_the_worlds_clock(sandbox, tmp_path):
+    value = _observe(sandbox, tmp_path, "offload").value()
+    assert value == {"elapsed": pytest.approx(0.5, abs=0.01), "peak": 3, "loop": 0, "threads": 3, "ok": True}
+
+
+def test_exceptions_keep_their_identity_and_class(sandbox, tmp_path):
+    value = _observe(sandbox, tmp_path, "errors").value()
+    assert value["same_object"] is True
+    assert value["raised"]["type"] == "ValueError" and value["raised"]["where"].startswith("exw.py:")
+
+
+def test_a_missing_function_ends_the_scenario(sandbox, tmp_path):
+    observation = _observe(sandbox, tmp_path, "missing")
+    assert observation.status == "raised" and "missing something the exercise needs" in observation.reason
+
+
+@pytest.mark.parametrize("blocking, kind", [
+    ("t = time.process_time()\n    while time.process_time() - t < 0.3: pass", "busy"),
+    ("import select; select.select([], [], [], 0.3)", "blocking"),
+    ("time.sleep(0.3)", "time.sleep"),
+])
+def test_blocking_is_seen_from_outside_and_makes_everything_late(sandbox, tmp_path, blocking, kind):
+    student = STUDENT.replace("async def fetch_all(urls, fetch):\n",
+                              f"async def fetch_all(urls, fetch):\n    {blocking}\n")
+    observation = _observe(sandbox, tmp_path, "fetch_all", student)
+    value = observation.value()
+    assert value["elapsed"] == pytest.approx(0.6, abs=0.06)  # 0.3 s blocked, then the 0.3 s fetch
+    assert [s["kind"] for s in observation.stalls] == [kind]
+
+
+def test_a_stuck_process_is_stopped_on_the_trusted_side(sandbox, tmp_path):
+    student = STUDENT.replace("async def fetch_all(urls, fetch):\n", "async def fetch_all(urls, fetch):\n"
+                                                                        "    while True: pass\n")
+    observation = _observe(sandbox, tmp_path, "fetch_all", student)
+    assert observation.status == "stalled" and "blocked the event loop" in observation.reason
+    assert observation.outcome.wall_seconds < 6  # killed by the world, not the sandbox's wall clock
+
+
+# -- the protocol --------------------------------------------------------------------
+
+
+def test_values_round_trip_with_their_kinds():
+    value = {"a": [1, 2.5, None, True], "t": (1, "x"), "b": b"\x00\xff", 3: "int key", "$x": 1}
+    assert decode_value(json.loads(json.dumps(encode_value(value, lambda v: None))), None) == value
+
+
+@pytest.mark.parametrize("data", [
+    {"$z": 1}, {"$t": "no list"}, {"$b": "not base64!"}, {"$d": [[1]]}, {"$d": [[[1], 2]]},
+    {"$w": 5},  # resolved by the caller: here a reference nobody gave
+])
+def test_malformed_values_are_tampering(data):
+    def resolve(tag, body):
+        raise Tampered("a reference to a grader object that was never given")
+
+    with pytest.raises(Tampered):
+        decode_value(data, resolve)
+
+
+def test_frames_are_size_capped_and_versioned():
+    reader = FrameReader()
+    assert reader.feed(frame({"op": "hello"})[:3]) == []
+    with pytest.raises(Tampered, match="over|limit"):
+        FrameReader().feed(struct.pack(">I", MAX_MESSAGE + 1))
+    body = json.dumps({"v": 99, "op": "hello"}).encode()
+    with pytest.raises(Tampered, match="version"):
+        FrameReader().feed(struct.pack(">I", len(body)) + body)
