@@ -66,6 +66,19 @@ class WorldHarness:
             methods = {name: "async" for name in methods}
         return WorldObject(target, dict(methods), attrs)
 
+    def at_answer(self, recorder: Recorder) -> dict:
+        """A dict that holds ``recorder.summary()`` as it stood when the student's process last
+        answered a call (returned or raised), in the order of its messages: what its code did after
+        answering (cancelling a task without awaiting it, starting a fake call) is not in it.
+        Filled before the awaiting scenario resumes; empty until the first answer.
+
+        ``recorder.summary()`` read after ``await h.student.f(...)`` may already hold what the
+        student's process did just after ``f`` ended; judge "before it returns" with this.
+        """
+        snapshot: dict = {}
+        self.world.answer_hooks.append(lambda: snapshot.update(recorder.summary()))
+        return snapshot
+
     def token(self, label: Any) -> str:
         """A per-run value no submission can guess (the same for the same label within a check)."""
         if label not in self._tokens:

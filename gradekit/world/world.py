@@ -208,8 +208,8 @@ class World:
         self._next_call = 0
         self._fake_calls: dict[int, asyncio.Task | None] = {}
         #: Run (call_soon) each time the student's process answers a call: after what its earlier
-        #: messages did to the fakes (a cancelled fake call ends one step after its message) and
-        #: before what its later ones do (see WorldHarness.at_answer).
+        #: messages did to the fakes (a cancelled fake call ends one step after its message), before
+        #: what its later ones do, and before the caller resumes (see WorldHarness.at_answer).
         self.answer_hooks: list = []
         self._objects: dict[int, Any] = {}
         self._numbers: dict[int, int] = {}
@@ -464,15 +464,17 @@ class World:
 
     def _on_returned(self, message: dict) -> None:
         future = self._call_future(message)
-        future.set_result(("returned", self.decode(message["value"])))
+        value = self.decode(message["value"])
         self._answered()
+        future.set_result(("returned", value))
 
     def _on_raised(self, message: dict) -> None:
         future = self._call_future(message)
         if not isinstance(message["error"], dict):
             raise Tampered("a 'raised' message without an exception")
-        future.set_result(("raised", self.rebuild(message["error"])))
+        error = self.rebuild(message["error"])
         self._answered()
+        future.set_result(("raised", error))
 
     def _answered(self) -> None:
         for hook in self.answer_hooks:
