@@ -177,8 +177,7 @@ def _reason(status: str, final: dict) -> str:
     if status == "raised":
         return f"your code raised {error.get('type')}: {error.get('message')}{_where(error)}."
     if status == "timeout":
-        return ("your code did not finish: the check gave up after waiting a long time on the event loop's clock "
-                "(is something awaited that never completes?).")
+        return _gave_up(final.get("gave_up"))
     if status == "stalled":
         where = f" (at {final['where']})" if final.get("where") else ""
         if final.get("timeout"):
@@ -186,6 +185,21 @@ def _reason(status: str, final: dict) -> str:
         return (f"your code blocked the event loop for over {final.get('seconds')} s in a single step{where}: "
                 "a busy loop or a blocking call inside a coroutine.")
     return f"the check could not run ({status})."
+
+
+def _gave_up(seen) -> str:
+    """Why a scenario ran out of time, in what the world observed."""
+    if not isinstance(seen, dict):
+        return ("your code did not finish: the check gave up after waiting a long time on the event loop's clock "
+                "(is something awaited that never completes?).")
+    numbers = {k: v for k, v in seen.items() if isinstance(v, (int, float))}
+    clock = numbers.get("clock", 0)
+    waiting = "its process was waiting (idle)" if seen.get("student_idle") is True else "its process was busy"
+    return (f"your code did not finish within {clock:g} s on the check's clock: {numbers.get('calls_unanswered', 0):g} "
+            f"call(s) of your functions had not returned and {waiting}; the grader's fakes were called "
+            f"{numbers.get('fake_calls', 0):g} time(s), {numbers.get('fake_calls_running', 0):g} still running. "
+            "Is something awaited that never completes (a future never set, a queue never filled, a task never "
+            "started)?")
 
 
 def _silent_exit_reason(outcome: ChildOutcome, imported: bool) -> str:

@@ -70,6 +70,9 @@ def _result(world: World, harness: WorldHarness, status: str, value: Any, error:
     record = world.record
     common = {"stdout": harness.stdout, "stalls": [s.as_dict() for s in record.stalls],
               "hygiene": record.hygiene or {}, "events": harness.events}
+    if status == "timeout":
+        return WorldResult({"event": "result", "status": status, "gave_up": value, **common}, outcome,
+                           events=harness.events)
     if status != "aborted":
         final = {"event": "result", "status": status, "value": value, **common}
         if error is not None:

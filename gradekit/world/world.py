@@ -106,6 +106,9 @@ class ChildState:
     sched_since: tuple[float, float] | None = None  # its main thread's (CPU, run-queue) seconds then
     #: Its loop's thread waits for the world: "sleep" (time.sleep) or the id of a blocking call.
     blocked_on: str | int | None = None
+    #: Real time since when its loop's thread has been held up while its threads wait for the world
+    #: (a busy spell cut into stalls to let their time go on), else None.
+    stuck_since: float | None = None
 
 
 @dataclass
@@ -211,6 +214,7 @@ class World:
         #: messages did to the fakes (a cancelled fake call ends one step after its message), before
         #: what its later ones do, and before the caller resumes (see WorldHarness.at_answer).
         self.answer_hooks: list = []
+        self._thread_calls: set[int] = set()  # calls of blocking fakes whose threads wait for an answer
         self._objects: dict[int, Any] = {}
         self._numbers: dict[int, int] = {}
         self._handles: dict[int, RemoteHandle] = {}
@@ -235,6 +239,7 @@ class World:
             self.child.blocked_on = blocked = None
         if self.child.idle and blocked is None:
             self.child.idle = False
+            self.child.stuck_since = None
             self.child.busy_since = realtime.perf_counter()
             self.child.sched_since = _schedstat(self.pid)
         try:
@@ -449,10 +454,28 @@ class World:
         if self.child.idle and not self.child.external:
             return
         limit = self.import_limit if not self._imported.done() else self.stall_limit
-        spent = realtime.perf_counter() - self.child.busy_since
+        spent = realtime.perf_counter() - (self.child.stuck_since or self.child.busy_since)
         if not self.child.idle and spent > limit:
             self.abort(Aborted("stalled", seconds=round(spent, 2), where=self.record.stalled_where,
                                phase="import" if not self._imported.done() else "run"))
+        elif not self.child.idle and self._thread_calls and self.loop.virtual and self._imported.done():
+            self._cut_busy_spell()
+
+    def _cut_busy_spell(self) -> None:
+        """Its loop's thread is held up while threads of the student's process wait for the world.
+
+        A pool's ``shutdown(wait=True)`` or a join on the loop's thread waits for threads that
+        wait for the world's answers, which come on the world's clock: the busy spell so far
+        (once it is a stall) is counted and moves the clock, so their time goes on as it would.
+        The stall limit still counts from the start of the first such spell.
+        """
+        wall = realtime.perf_counter() - self.child.busy_since
+        now, then = _schedstat(self.pid), self.child.sched_since
+        waited = now[1] - then[1] if now and then else 0.0
+        if wall - max(0.0, waited) >= STALL_SECONDS:
+            since = self.child.stuck_since or self.child.busy_since
+            self._end_busy_spell()
+            self.child.stuck_since = since
 
     def _call_future(self, message: dict) -> asyncio.Future:
         future = self._calls.get(message["id"])
@@ -511,6 +534,8 @@ class World:
         elif isinstance(obj, BlockingFake) and self.child.external:
             self.child.external -= 1  # that thread now waits for the world
         from_thread = isinstance(obj, BlockingFake) and message["blocking"] is not True
+        if from_thread:
+            self._thread_calls.add(call_id)
         self._fake_calls[call_id] = self.loop.create_task(self._run_fake(call_id, fn, args, kwargs, from_thread))
 
     async def _run_fake(self, call_id: int, fn, args, kwargs, from_thread: bool) -> None:
@@ -519,13 +544,16 @@ class World:
             if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
                 result = await result
         except asyncio.CancelledError:
+            self._thread_calls.discard(call_id)
             return  # the student's code cancelled this call: nothing to answer
         except Exception as exc:  # the fake's scripted error (or a grader bug): the student's code gets it
+            self._thread_calls.discard(call_id)
             if self.aborted is None and self._fake_calls.get(call_id) is not None:
                 self._fake_calls[call_id] = None
                 self._thread_resumes(from_thread)
                 self.send("reply", id=call_id, error=self._refer(exc)["$e"])
             return
+        self._thread_calls.discard(call_id)
         if self.aborted is None and self._fake_calls.get(call_id) is not None:
             self._fake_calls[call_id] = None
             self._thread_resumes(from_thread)
@@ -640,15 +668,23 @@ class World:
         finally:
             self._close()
 
+    def _waiting_calls(self) -> dict:
+        """What was still going on when a scenario ran out of time, in numbers."""
+        fakes_running = sum(1 for t in self._fake_calls.values() if t is not None and not t.done())
+        return {"calls_unanswered": sum(1 for f in self._calls.values() if not f.done()),
+                "fake_calls": len(self._fake_calls), "fake_calls_running": fakes_running,
+                "student_idle": self.child.idle}
+
     async def _main(self, scenario, harness, params: dict, limit: float):
         await self._imported
         harness.t0 = self.t0 = self.loop.time()
         task = self.loop.create_task(scenario(harness, **params))
         done, _ = await asyncio.wait({task}, timeout=limit)
         if not done:
+            waiting = self._waiting_calls()
             task.cancel()
             await asyncio.wait({task}, timeout=1.0)
-            outcome = ("timeout", None, None)
+            outcome = ("timeout", {"clock": round(limit, 3), **waiting}, None)
         elif task.cancelled():
             outcome = ("raised", None, asyncio.CancelledError("the scenario was cancelled"))
         elif task.exception() is not None:
