@@ -17,30 +17,32 @@ from pathlib import Path
 
 import pytest
 
+from gradekit.harness.driver import DriverRequest
 from gradekit.sandbox import (IsolationUnavailable, Limits, NamespaceSandbox, SpawnSandbox, choose_sandbox,
                               namespaces_unavailable)
+from gradekit.world import scenario
+from gradekit.world.run import observe
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux namespaces only")
 
-# A scenario that returns whatever the student module computed at import.
-SCENARIO = "from gradekit.harness import scenario\n@scenario\nasync def probe(h):\n    return h.student.RESULT\n"
+@scenario
+async def probe(h):
+    """Whatever the student module computed at import (RESULT)."""
+    return await h.student.result()
 
 
 def _probe(sandbox, body: str) -> dict:
-    """Run ``body`` (which sets RESULT) as a student module; the parsed final report."""
-    source = f"import os, sys, signal, socket, time, subprocess\n{body}\n".encode()
-    request = {"nonce": "t", "module": "ex00_probe", "scenario": "probe", "scenario_source": SCENARIO, "params": {}}
-    outcome = sandbox.run("ex00_probe", source, request)
-    lines = [json.loads(line) for line in outcome.results.decode().splitlines() if line]
-    finals = [m for m in lines if m.get("event") == "result"]
-    return {"final": finals[0] if finals else None, "outcome": outcome}
+    """Run ``body`` (which sets RESULT) as a student module; the world's final record, or None."""
+    source = f"import os, sys, signal, socket, time, subprocess\n{body}\ndef result():\n    return RESULT\n".encode()
+    result = observe(sandbox, "ex00_probe", source, probe, probe._gradekit_world, {})
+    final = result.final if result.final.get("status") == "ok" else None
+    return {"final": final, "outcome": result.outcome, "world": result.final}
 
 
 def _value(sandbox, body: str):
     result = _probe(sandbox, body)
-    assert result["final"] is not None, result["outcome"]
-    assert result["final"]["status"] == "ok", result["final"]
+    assert result["final"] is not None, (result["world"], result["outcome"])
     return result["final"]["value"]
 
 
@@ -193,14 +195,17 @@ def test_the_trusted_side_kills_a_sandbox_whose_zygote_does_not_answer_in_time()
     """The outer wall clock: here the zygote is told to allow 60 s, the trusted side 1 s (+ grace)."""
     import base64
 
+    from dataclasses import asdict
+
     source = b"import select\nselect.select([], [], [], 60)\n"
-    request = {"nonce": "t", "module": "ex00_probe", "scenario": "probe", "scenario_source": SCENARIO, "params": {}}
     box = NamespaceSandbox(Limits(wall_seconds=1.0))
+    ours, theirs = socket.socketpair()
     try:
         zygote = box.start()
         started = time.monotonic()
-        answer = zygote.call({"module": "ex00_probe", "source": base64.b64encode(source).decode(), "request": request,
-                              "limits": Limits(wall_seconds=60.0).as_dict()})
+        answer = zygote.call({"module": "ex00_probe", "source": base64.b64encode(source).decode(),
+                              "driver": asdict(DriverRequest(module="ex00_probe")),
+                              "limits": Limits(wall_seconds=60.0).as_dict()}, theirs)
         assert answer is None
         assert time.monotonic() - started < 10
         box.close()
@@ -208,3 +213,5 @@ def test_the_trusted_side_kills_a_sandbox_whose_zygote_does_not_answer_in_time()
         assert _value(box, "RESULT = 'a fresh sandbox'") == "a fresh sandbox"
     finally:
         box.close()
+        ours.close()
+        theirs.close()
