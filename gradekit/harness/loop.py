@@ -22,7 +22,7 @@ VIRTUAL_EPOCH = 1000.0
 #: The wall-clock time (time.time()) that corresponds to VIRTUAL_EPOCH.
 VIRTUAL_WALL_EPOCH = 1_767_225_600.0
 _EXTERNAL_STEP = 0.01
-#: Turns at one instant that find a timer already due before time is nudged forward.
+#: Turns at one instant with something to run at once (a due timer, a ready callback) before time is nudged forward.
 STUCK_TURNS = 50
 
 
@@ -42,9 +42,12 @@ class GradingLoop(asyncio.SelectorEventLoop):
     (a limiter re-sleeping for the 2e-14 s its arithmetic says is left, at t = 1000.4)
     falls due at once, and if its callback sets another such timer the loop would turn
     forever at one instant: nothing runs but timers due "now", so the clock never has a
-    reason to move. After :data:`STUCK_TURNS` turns at one instant that each find a timer
-    already due, the clock moves to the next representable instant, as real time would
-    have moved during those turns.
+    reason to move. The same with no timer at all: a loop that re-sleeps for the 0.0 s its
+    arithmetic says is left (``oldest + period - now`` rounds to 0 while ``now - oldest <
+    period`` still holds) turns forever at one instant. After :data:`STUCK_TURNS` turns at
+    one instant that each have something to run at once (a timer already due, a callback
+    ready), the clock moves to the next representable instant, as real time would have
+    moved during those turns.
     """
 
     def __init__(self, clock: VirtualClock | None, monitor: Monitor) -> None:
@@ -80,12 +83,10 @@ class GradingLoop(asyncio.SelectorEventLoop):
         return future
 
     def _nudge_if_stuck(self) -> None:
-        """Count turns with a timer due at this very instant; move time past a long run of them."""
+        """Count turns with something to run at this very instant; move time past a long run of them."""
         now = self._clock.now
         if now != self._stuck_at:
             self._stuck_at, self._stuck_turns = now, 0
-        if not self._scheduled or self._scheduled[0]._when > now:
-            return
         self._stuck_turns += 1
         if self._stuck_turns >= STUCK_TURNS:
             self._clock.now = math.nextafter(now, math.inf)
