@@ -35,6 +35,17 @@ async def re_sleeps_a_rounding_error(h):
     return {"elapsed": h.elapsed(), "turns": turns}
 
 @scenario
+async def re_sleeps_zero(h):
+    # The same limiter without a timer to fall due: at t = 1000.4, start + 0.4 - now is 0.0
+    # while now - start < 0.4 still holds (floats), so it sleeps 0 s again and again.
+    loop = asyncio.get_running_loop()
+    start, need, turns = loop.time(), 0.4, 0
+    while loop.time() - start < need and turns < 100_000:
+        await asyncio.sleep(start + need - loop.time())
+        turns += 1
+    return {"start": start, "elapsed": h.elapsed(), "turns": turns}
+
+@scenario
 async def blocking(h):
     time.sleep(0.75)
     return {"elapsed": h.elapsed()}
@@ -218,6 +229,15 @@ def test_code_that_waits_forever_is_abandoned_on_the_virtual_clock(session):
 def test_time_advances_when_a_timer_keeps_falling_due_now(session):
     started = time.monotonic()
     obs = session("re_sleeps_a_rounding_error")
+    value = obs.value()
+    assert value["turns"] < 1000, value  # it did not spin in place
+    assert abs(value["elapsed"] - 0.4) < 1e-9
+    assert time.monotonic() - started < 5
+
+
+def test_time_advances_when_a_coroutine_keeps_sleeping_zero_seconds(session):
+    started = time.monotonic()
+    obs = session("re_sleeps_zero")
     value = obs.value()
     assert value["turns"] < 1000, value  # it did not spin in place
     assert abs(value["elapsed"] - 0.4) < 1e-9
