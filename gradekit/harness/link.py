@@ -52,6 +52,11 @@ class ChildLink:
         self.on_ping = None
         self.woken_at = None  # the last "time" message's instant
         self.seen = 0  # messages read from the world: an "idle" is about the state after them
+        # A thread waiting for its answer reads the link itself when the loop's thread does not
+        # (blocked in a pool's shutdown, a join): the messages for the loop's thread wait here.
+        self._read_lock = realtime.allocate_lock()
+        self._deferred: list[dict] = []
+        self._main_loop = None  # the loop whose thread reads the link, woken for deferred messages
 
     # -- sending --------------------------------------------------------------------------
     def send(self, op: str, **fields: Any) -> None:
@@ -130,6 +135,16 @@ class ChildLink:
 
     def pump(self, block: bool = False) -> None:
         """Read and dispatch what the world sent (waiting for at least one message if ``block``)."""
+        with self._read_lock:
+            self._main_loop = asyncio._get_running_loop() or self._main_loop
+            if self._deferred:  # read by a waiting thread while this one was away
+                deferred, self._deferred = self._deferred, []
+                for message in deferred:
+                    self._dispatch(message)
+                block = False
+            self._pump(block)
+
+    def _pump(self, block: bool) -> None:
         self.sock.setblocking(block)
         try:
             while True:
@@ -202,8 +217,48 @@ class ChildLink:
             while not waiter.done.is_set():
                 self.pump(block=True)
         else:
-            waiter.done.wait()
+            while not waiter.done.wait(THREAD_READS_AFTER):
+                self._read_for_threads()
         return waiter.outcome()
+
+    def _read_for_threads(self) -> None:
+        """A thread still waits for its answer: read the link unless the loop's thread does.
+
+        The loop's thread may be blocked on this very thread (``ThreadPoolExecutor.shutdown``,
+        a join): answers to threads are settled here, everything else waits for the loop's
+        thread, which is woken for it.
+        """
+        if not self._read_lock.acquire(False):
+            return  # the loop's thread is reading: it settles the answer
+        deferred = False
+        try:
+            self.sock.setblocking(False)
+            while not self.finished:
+                try:
+                    data = self.sock.recv(1 << 16)
+                except (BlockingIOError, InterruptedError):
+                    break
+                if not data:
+                    self.finished = deferred = True  # the loop's thread finds out when it reads
+                    break
+                for message in self._reader.feed(data):
+                    waiter = self.pending.get(message.get("id")) if message.get("op") == "reply" else None
+                    if isinstance(waiter, _Waiter) and waiter.thread:
+                        self._dispatch(message)  # before deferred ones: it concerns this thread alone
+                    else:
+                        self._deferred.append(message)
+                        deferred = True
+        except OSError:
+            pass
+        finally:
+            self.sock.setblocking(True)
+            self._read_lock.release()
+        loop = self._main_loop
+        if deferred and loop is not None:
+            try:
+                loop.call_soon_threadsafe(getattr(loop, "_pump", self.pump))
+            except RuntimeError:  # the loop is closed
+                pass
 
     async def call_world_async(self, number: int, method: str | None, args: tuple, kwargs: dict) -> Any:
         call_id = self.new_id()
@@ -217,6 +272,10 @@ class ChildLink:
             if self.pending.pop(call_id, None) is not None:
                 self.send("cancel_fake", id=call_id)
             raise
+
+
+#: Seconds a thread waits for its answer before it reads the link itself.
+THREAD_READS_AFTER = 0.02
 
 
 class _Waiter:
