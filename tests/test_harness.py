@@ -1,4 +1,8 @@
-"""The child harness: virtual clock, blocking detection, hygiene probes (through real children)."""
+"""The student's side of a world check: its clock, blocking seen from outside, hygiene (through real children).
+
+The scenarios run in the world; the behaviour under test is the student module's, called
+remotely, in the spawn sandbox (the namespace sandbox runs the same driver).
+"""
 
 from __future__ import annotations
 
@@ -10,49 +14,32 @@ import pytest
 from gradekit.grading.plugin import GradingSession
 from gradekit.sandbox import SpawnSandbox, Workspace
 
+pytestmark = pytest.mark.timeout(120)
+
 SCENARIOS = '''
-import asyncio, time
-from gradekit.harness import scenario
-from gradekit.harness.fakes import Outcome
+import asyncio
+from gradekit.world import Outcome, scenario
 
 @scenario
 async def sleeps(h):
-    t_loop, t_mono, t_perf = asyncio.get_running_loop().time(), time.monotonic(), time.perf_counter()
-    await asyncio.sleep(1.5)
-    loop = asyncio.get_running_loop()
-    return {"loop": loop.time() - t_loop, "mono": time.monotonic() - t_mono,
-            "perf": time.perf_counter() - t_perf, "elapsed": h.elapsed()}
+    return {**await h.student.sleeps(1.5), "elapsed": h.elapsed()}
 
 @scenario
 async def re_sleeps_a_rounding_error(h):
-    # A limiter that re-sleeps for what its own arithmetic says is left (aiolimiter does):
-    # 0.4 s plus 2e-14 s, which the clock cannot represent at t = 1000.4.
-    loop = asyncio.get_running_loop()
-    start, need, turns = loop.time(), 0.4 + 2e-14, 0
-    while loop.time() - start < need and turns < 100_000:
-        await asyncio.sleep(need - (loop.time() - start))
-        turns += 1
-    return {"elapsed": h.elapsed(), "turns": turns}
+    return {**await h.student.re_sleep(0.4 + 2e-14), "elapsed": h.elapsed()}
 
 @scenario
 async def re_sleeps_zero(h):
-    # The same limiter without a timer to fall due: at t = 1000.4, start + 0.4 - now is 0.0
-    # while now - start < 0.4 still holds (floats), so it sleeps 0 s again and again.
-    loop = asyncio.get_running_loop()
-    start, need, turns = loop.time(), 0.4, 0
-    while loop.time() - start < need and turns < 100_000:
-        await asyncio.sleep(start + need - loop.time())
-        turns += 1
-    return {"start": start, "elapsed": h.elapsed(), "turns": turns}
+    return {**await h.student.re_sleep_zero(0.4), "elapsed": h.elapsed()}
 
 @scenario
 async def blocking(h):
-    time.sleep(0.75)
+    await h.student.blocking(0.75)
     return {"elapsed": h.elapsed()}
 
 @scenario
 async def busy(h):
-    h.student.spin(0.3)
+    await h.student.spin(0.3)
     return {"elapsed": h.elapsed()}
 
 @scenario
@@ -62,9 +49,9 @@ async def busy_in_c(h):
 
 @scenario
 async def grader_prepares(h):
-    # The grader's own work on the loop (building big inputs) is never the student's stall.
+    # The grader's own work (building big inputs) happens in the world: never the student's stall.
     rows = [(f"user{i % 97}", f"/page/{i % 40}") for i in range(300_000)]
-    await asyncio.sleep(0.5)
+    await h.student.nap(0.5)
     return {"rows": len(rows), "elapsed": h.elapsed()}
 
 @scenario
@@ -74,20 +61,12 @@ async def offloads(h):
 
 @scenario(clock="real")
 async def waits_on_an_event(h):
-    h.student.wait_for_nothing(0.4)
+    await h.student.wait_for_nothing(0.4)
     return {}
 
 @scenario
 async def leaky(h):
-    async def forever():
-        await asyncio.sleep(3600)
-    async def boom():
-        raise ValueError("lost")
-    asyncio.get_running_loop().create_task(forever())
-    asyncio.get_running_loop().create_task(boom())
-    async def never(): pass
-    never()
-    await asyncio.sleep(0.1)
+    await h.student.leak()
     return {}
 
 @scenario
@@ -96,43 +75,95 @@ async def patched_student(h):
     value = await h.student.run(fetch)
     return {"value": value, "elapsed": h.elapsed(), **rec.summary()}
 
-@scenario
-def sync_main(h):
-    t0 = time.monotonic()
-    h.student.main()
-    return {"mono": time.monotonic() - t0}
+@scenario(outside_loop=True)
+async def sync_main(h):
+    await h.student.main()
+    return {"elapsed": h.elapsed()}
 
 @scenario
 async def hangs(h):
-    await asyncio.Event().wait()
+    await h.student.hang()
 '''
 
 STUDENT = '''
-import asyncio, time
+import asyncio, threading, time
 _real_sleep = asyncio.sleep
+
+async def sleeps(seconds):
+    loop = asyncio.get_running_loop()
+    t_loop, t_mono, t_perf = loop.time(), time.monotonic(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    return {"loop": loop.time() - t_loop, "mono": time.monotonic() - t_mono, "perf": time.perf_counter() - t_perf}
+
+async def re_sleep(need):
+    # A limiter that re-sleeps for what its own arithmetic says is left (aiolimiter does):
+    # 0.4 s plus 2e-14 s, which the clock cannot represent at t = 1000.4.
+    loop = asyncio.get_running_loop()
+    start, turns = loop.time(), 0
+    while loop.time() - start < need and turns < 100_000:
+        await asyncio.sleep(need - (loop.time() - start))
+        turns += 1
+    return {"turns": turns}
+
+async def re_sleep_zero(need):
+    # The same without a timer to fall due: at t = 1000.4, start + 0.4 - now is 0.0 while
+    # now - start < 0.4 still holds (floats), so it sleeps 0 s again and again.
+    loop = asyncio.get_running_loop()
+    start, turns = loop.time(), 0
+    while loop.time() - start < need and turns < 100_000:
+        await asyncio.sleep(start + need - loop.time())
+        turns += 1
+    return {"turns": turns}
+
+async def blocking(seconds):
+    time.sleep(seconds)
+
+async def spin(seconds):
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+async def crunch(n):
+    await asyncio.sleep(0)
+    return sum(range(n))  # one call into C that holds the GIL throughout
+
+async def nap(seconds):
+    await asyncio.sleep(seconds)
+
+async def offload(seconds):
+    await asyncio.to_thread(time.sleep, seconds)  # a real sleep, in a thread: not the loop's
+
+async def wait_for_nothing(seconds):
+    threading.Event().wait(seconds)
+
+async def leak():
+    async def forever():
+        await asyncio.sleep(3600)
+    async def boom():
+        raise ValueError("lost")
+    async def never():
+        pass
+    asyncio.get_running_loop().create_task(forever())
+    asyncio.get_running_loop().create_task(boom())
+    never()
+    await asyncio.sleep(0.1)
+
 async def _fast_sleep(seconds, *a, **k):
     return await _real_sleep(0)
+
 async def run(fetch):
     asyncio.sleep = _fast_sleep          # a student "optimisation" the fakes must survive
     time.monotonic = lambda: 0.0
     asyncio.get_running_loop().time = lambda: 0.0
     return await fetch("x")
+
 def main():
     async def go():
         await _real_sleep(2)
     asyncio.run(go())
-def spin(seconds):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        pass
-async def crunch(n):
-    await asyncio.sleep(0)
-    return sum(range(n))  # one call into C that holds the GIL throughout
-async def offload(seconds):
-    await asyncio.to_thread(time.sleep, seconds)  # a real sleep: it is not the loop's thread
-def wait_for_nothing(seconds):
-    import threading
-    threading.Event().wait(seconds)
+
+async def hang():
+    await asyncio.Event().wait()
 '''
 
 
@@ -163,10 +194,10 @@ def test_time_sleep_on_the_loop_is_a_recorded_stall_that_moves_the_clock(session
     assert [(s["kind"], s["seconds"]) for s in obs.stalls] == [("time.sleep", 0.75)]
 
 
-def test_a_busy_loop_reading_the_clock_ends_and_is_reported(session):
+def test_a_busy_loop_is_seen_from_outside_and_makes_the_clock_late(session):
     obs = session("busy")
     assert obs.ok, obs.reason
-    assert obs.stalls and obs.stalls[0]["kind"] == "busy"
+    assert [s["kind"] for s in obs.stalls] == ["busy"]
     assert obs.stalls[0]["where"].startswith("ex00_probe.py:")
     assert obs.value()["elapsed"] >= 0.3
 
@@ -175,10 +206,9 @@ def test_a_long_computation_in_one_call_is_the_students_busy_stall(session):
     obs = session("busy_in_c")
     assert obs.ok, obs.reason
     assert [s["kind"] for s in obs.stalls] == ["busy"]
-    assert obs.stalls[0]["where"].startswith("ex00_probe.py:")
 
 
-def test_the_graders_own_work_on_the_loop_is_not_a_stall(session):
+def test_the_graders_own_work_is_not_a_stall(session):
     obs = session("grader_prepares")
     assert obs.ok, obs.reason
     assert obs.stalls == []
@@ -196,7 +226,7 @@ def test_waiting_in_the_students_code_on_the_real_clock_is_a_blocking_stall(sess
     obs = session("waits_on_an_event")
     assert obs.ok, obs.reason
     assert [s["kind"] for s in obs.stalls] == ["blocking"]
-    assert obs.stalls[0]["seconds"] >= 0.3 and obs.stalls[0]["where"].startswith("ex00_probe.py:")
+    assert obs.stalls[0]["seconds"] >= 0.3
 
 
 def test_hygiene_probes_see_leaks_lost_exceptions_and_unawaited_coroutines(session):
@@ -213,32 +243,23 @@ def test_fakes_keep_their_latency_when_the_student_patches_asyncio_and_time(sess
     assert value["calls"][0]["ended"] == 2.0
 
 
-def test_asyncio_run_in_a_sync_scenario_uses_the_virtual_clock(session):
+def test_asyncio_run_outside_a_loop_uses_the_virtual_clock(session):
     started = time.monotonic()
     obs = session("sync_main")
-    assert obs.ok, obs.reason
+    assert obs.value()["elapsed"] == 2.0
     assert time.monotonic() - started < 2
 
 
 def test_code_that_waits_forever_is_abandoned_on_the_virtual_clock(session):
     obs = session("hangs")
     assert obs.status == "timeout"
-    assert "did not finish" in obs.reason
+    assert "did not finish within 120 s" in obs.reason and "its process was waiting" in obs.reason
 
 
-def test_time_advances_when_a_timer_keeps_falling_due_now(session):
+@pytest.mark.parametrize("scenario", ["re_sleeps_a_rounding_error", "re_sleeps_zero"])
+def test_time_advances_when_a_timer_keeps_falling_due_now(session, scenario):
     started = time.monotonic()
-    obs = session("re_sleeps_a_rounding_error")
-    value = obs.value()
-    assert value["turns"] < 1000, value  # it did not spin in place
-    assert abs(value["elapsed"] - 0.4) < 1e-9
-    assert time.monotonic() - started < 5
-
-
-def test_time_advances_when_a_coroutine_keeps_sleeping_zero_seconds(session):
-    started = time.monotonic()
-    obs = session("re_sleeps_zero")
-    value = obs.value()
+    value = session(scenario).value()
     assert value["turns"] < 1000, value  # it did not spin in place
     assert abs(value["elapsed"] - 0.4) < 1e-9
     assert time.monotonic() - started < 5

@@ -24,6 +24,7 @@ import inspect
 import io
 import os
 import sys
+import threading
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -57,6 +58,18 @@ class LinkedLoop(GradingLoop):
         super().__init__(clock, monitor=None)
         self._link_fd = link.sock.fileno()
         self.add_reader(self._link_fd, self._pump)
+        #: When the loop last stopped waiting (None while it waits): read by the Locator thread.
+        self.running_since: float | None = None
+        select = self._selector.select
+
+        def timed(timeout: float | None = None):
+            self.running_since = None
+            try:
+                return select(timeout)
+            finally:
+                self.running_since = realtime.perf_counter()
+
+        self._selector.select = timed
 
     def _time(self) -> float:
         return self._clock.now if self._clock is not None else realtime.monotonic()
@@ -88,6 +101,45 @@ class LinkedLoop(GradingLoop):
         with contextlib.suppress(Exception):
             self.remove_reader(self._link_fd)
         super().close()
+
+
+class Locator(threading.Thread):
+    """Tells the world where the loop's thread is when one of its turns runs long.
+
+    Only words for the feedback ("blocked the loop … at ex03.py:11 in polite"): whether it
+    blocked, and for how long, the world measures itself.
+    """
+
+    AFTER = 0.05  # seconds of one turn of the loop
+
+    def __init__(self, link: ChildLink, workspace: str) -> None:
+        super().__init__(daemon=True, name="gradekit-locator")
+        self.link, self.workspace = link, workspace
+        self.loop: LinkedLoop | None = None
+
+    def run(self) -> None:
+        reported = None
+        while not self.link.finished:
+            realtime.sleep(0.02)
+            loop = self.loop
+            since = loop.running_since if loop is not None else None
+            if since is None or since == reported or realtime.perf_counter() - since < self.AFTER:
+                continue
+            reported = since
+            where = student_location(realtime.current_frames().get(realtime.MAIN_THREAD_ID), self.workspace)
+            if where:
+                with contextlib.suppress(OSError):
+                    self.link.send("stalled", where=where)
+
+
+def student_location(frame, workspace: str) -> str:
+    """The innermost frame of ``frame``'s stack in the student's module, as "file:line in function"."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(workspace):
+            return f"{os.path.basename(filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
+        frame = frame.f_back
+    return ""
 
 
 class _LinkWriter(io.TextIOBase):
@@ -278,12 +330,14 @@ def run(request: DriverRequest, link_fd: int, engine_path: str | None = None) ->
     sys.stdout = _LinkWriter(link)
     link.send("hello")
     driver = Driver(link, request, student, driver_module)
+    locator = Locator(link, workspace)
+    locator.start()
     try:
         with HygieneProbe() as probe:
             if request.outside_loop:
                 driver.serve_outside_loop()
             else:
-                loop = driver.loop = asyncio.new_event_loop()
+                loop = driver.loop = locator.loop = asyncio.new_event_loop()
                 loop.set_debug(request.debug)
                 asyncio.set_event_loop(loop)
                 with contextlib.suppress(LinkClosed, RuntimeError):

@@ -38,6 +38,8 @@ from gradekit.world.remote import MissingFromModule, RemoteHandle, RemoteNamespa
 
 #: Seconds of one busy spell (less waiting for a core) that count as blocking the loop.
 STALL_SECONDS = 0.1
+#: Seconds between two looks at the student's loop thread while the world waits for it.
+SAMPLE_INTERVAL = 0.01
 #: On the real clock: seconds between two pings of the student's loop, and the answer's
 #: delay that counts as the loop being blocked.
 PING_INTERVAL = 0.01
@@ -98,17 +100,36 @@ class BlockingFake:
 
 
 @dataclass
+class Spell:
+    """A stretch of time in which the student's loop thread ran (or blocked) instead of waiting.
+
+    Accounted as it goes (:meth:`World._account`): once it reaches a stall, the clock
+    moves by as much as it lasted so far, and its one :class:`Stall` record grows with it.
+    """
+
+    since: float  # real clock
+    sched: tuple[float, float] | None  # the main thread's (CPU, run-queue) seconds then
+    applied: float = 0.0  # seconds already added to the virtual clock
+    stall: Stall | None = None
+    blocked: float = 0.0  # seconds the thread was seen blocked in a system call of its own
+    sampled_at: float = 0.0  # real clock, the last look at that thread
+
+    @classmethod
+    def start(cls, pid: int | None) -> Spell:
+        now = realtime.perf_counter()
+        return cls(now, _schedstat(pid), sampled_at=now)
+
+
+@dataclass
 class ChildState:
     idle: bool = False
     until: float | None = None
     external: int = 0  # threads of the student's process that run (not waiting for the world)
-    busy_since: float = 0.0  # real clock
-    sched_since: tuple[float, float] | None = None  # its main thread's (CPU, run-queue) seconds then
+    spell: Spell | None = None  # the current busy spell, while not idle
     #: Its loop's thread waits for the world: "sleep" (time.sleep) or the id of a blocking call.
     blocked_on: str | int | None = None
     #: Real time since when its loop's thread has been held up while its threads wait for the world
     #: (a busy spell cut into stalls to let their time go on), else None.
-    stuck_since: float | None = None
 
 
 @dataclass
@@ -158,12 +179,14 @@ class WorldLoop(asyncio.SelectorEventLoop):
         child = world.child
         if not self.virtual:
             ready = self._real_select(PING_INTERVAL if timeout is None else min(timeout, PING_INTERVAL))
+            world.sample()
             world.ping()
             return ready
         if not child.idle or child.external:
             step = 0.05 if timeout is None else min(timeout, 0.05)
             started = realtime.perf_counter()
-            ready = self._real_select(step if child.idle or not self.virtual else min(step, 0.02))
+            ready = self._real_select(step if child.idle else min(step, SAMPLE_INTERVAL))
+            world.sample()
             if self.virtual and child.idle and child.external:
                 # Threads of the student's process run in real time: the clock follows them.
                 self.now += realtime.perf_counter() - started
@@ -172,6 +195,7 @@ class WorldLoop(asyncio.SelectorEventLoop):
         if not world.child_waits():
             # It says it is idle, but its loop's thread is not waiting: not yet, or a lie.
             ready = self._real_select(0.001)
+            world.sample()
             world.check_busy()
             return ready
         target = None if timeout is None else self.now + timeout
@@ -192,14 +216,14 @@ class World:
                  import_limit: float = 5.0, link_fd: int | None = None) -> None:
         self.sock = sock
         self.link_fd = link_fd  # the link's fd number in the student's process, if known
-        self._unverified: list | None = None  # [since, schedstat then, seconds applied]: an "idle" not borne out
+        self._unverified: Spell | None = None  # an "idle" not borne out: the loop's thread still ran
         self.sock.setblocking(False)
         with contextlib.suppress(OSError, AttributeError):
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self.loop = WorldLoop(self, virtual)
         self.stall_limit = stall_limit
         self.import_limit = import_limit
-        self.child = ChildState(busy_since=realtime.perf_counter())
+        self.child = ChildState(spell=Spell.start(None))
         self.record = Record()
         self.aborted: Aborted | None = None
         self.pid: int | None = None
@@ -220,7 +244,7 @@ class World:
         self._handles: dict[int, RemoteHandle] = {}
         self._started = False
         self._finished = False  # "finish" sent: the scenario's outcome is settled
-        self._ping: tuple[int, float, Any] | None = None  # (id, sent at, schedstat then), real clock only
+        self._ping: tuple[int, Spell] | None = None  # (id, the spell since it was sent), real clock only
         self._last_pong = 0.0
         self._imported = self.loop.create_future()
         self._reported = self.loop.create_future()
@@ -239,9 +263,7 @@ class World:
             self.child.blocked_on = blocked = None
         if self.child.idle and blocked is None:
             self.child.idle = False
-            self.child.stuck_since = None
-            self.child.busy_since = realtime.perf_counter()
-            self.child.sched_since = _schedstat(self.pid)
+            self.child.spell = Spell.start(self.pid)
         try:
             self.sock.setblocking(True)
             self.sock.sendall(frame({"op": op, "now": self.loop.time(), **fields}))
@@ -309,6 +331,7 @@ class World:
 
     def _dispatch(self, op: str, message: dict) -> None:
         self._settle_unverified()
+        self._busy_so_far()
         handler = getattr(self, f"_on_{op}")
         handler(message)
 
@@ -322,8 +345,7 @@ class World:
             raise Tampered("a second 'hello'")
         self.record.imported = True
         self._imported.set_result(None)
-        self.child.busy_since = realtime.perf_counter()  # the run starts: import time is not a stall
-        self.child.sched_since = _schedstat(self.pid)
+        self.child.spell = Spell.start(self.pid)  # the run starts: import time is not a stall
 
     def _on_import_error(self, message: dict) -> None:
         if self._imported.done():
@@ -359,33 +381,38 @@ class World:
         now = realtime.perf_counter()
         if self._ping is None:
             if now - self._last_pong >= PING_INTERVAL:
-                self._ping = (secrets.randbelow(1 << 31), now, _schedstat(self.pid))
+                self._ping = (secrets.randbelow(1 << 31), Spell.start(self.pid))
                 self.send("ping", id=self._ping[0])
-        elif now - self._ping[1] > self.stall_limit:
-            self.abort(Aborted("stalled", seconds=round(now - self._ping[1], 2), where=self.record.stalled_where,
-                               phase="run"))
+        elif now - self._ping[1].since > self.stall_limit:
+            self.abort(Aborted("stalled", seconds=round(now - self._ping[1].since, 2),
+                               where=self.record.stalled_where, phase="run"))
 
     def _on_pong(self, message: dict) -> None:
         if self._ping is None or message["id"] != self._ping[0]:
             raise Tampered("an answer to a ping the world never sent")
-        number, sent, sched = self._ping
+        spell = self._ping[1]
+        self.sample()
         self._ping, self._last_pong = None, realtime.perf_counter()
-        wall = self._last_pong - sent
-        now = _schedstat(self.pid)
-        cpu, waited = (now[0] - sched[0], now[1] - sched[1]) if now and sched else (wall, 0.0)
-        late = wall - max(0.0, waited)
+        late, cpu = self._spent(spell)
         if late >= REAL_STALL_SECONDS:
             kind = "busy" if cpu >= late / 2 else "blocking"
             self.record.stalls.append(Stall(kind, late, self.elapsed(), self.record.stalled_where))
 
     def _end_busy_spell(self) -> None:
-        """The student's process stops being busy: a spell long enough is a stall."""
-        if self.child.idle or not self.loop.virtual:
+        """The student's loop thread waits again (idle, a blocking call, a sleep): its spell ends."""
+        if self.child.idle or self.child.spell is None or not self.loop.virtual:
             return
-        wall = realtime.perf_counter() - self.child.busy_since
-        then = self.child.sched_since
-        self.child.busy_since, self.child.sched_since = realtime.perf_counter(), _schedstat(self.pid)
-        self._count_stall(wall, then)
+        self._account(self.child.spell)
+        self.child.spell = None
+        self.record.stalled_where = ""  # it was about this spell
+    def _busy_so_far(self) -> None:
+        """A message while the student's loop thread is busy: what it ran so far counts now.
+
+        So a call made after blocking starts after the blocking, and a spell split by
+        prints or calls is still one stall.
+        """
+        if not self.child.idle and self.child.spell is not None and self.loop.virtual:
+            self._account(self.child.spell)
 
     def child_waits(self) -> bool:
         """Whether the loop's thread of the student's process really waits, seen from outside.
@@ -394,88 +421,102 @@ class World:
         it, the world reads which system call that thread is in. It must be in an epoll
         wait (its loop has nothing to run) or reading the link (``time.sleep``, a blocking
         fake): a thread that still runs, or blocks on anything else, is busy, whatever a
-        helper thread says. Time it spends so counts as a busy spell. True where the
-        kernel does not say (not Linux, pid unknown).
+        helper thread says. Time it spends so is a busy spell. True where the kernel does
+        not say (not Linux, pid unknown).
         """
         state = _syscall(self.pid)
         if state is None:
             return True
-        number, first_arg = state
-        waiting = number in _EPOLL_WAITS.get(_MACHINE, ()) or (
-            number in _LINK_READS.get(_MACHINE, ()) and first_arg == self.link_fd)
-        if not waiting:
+        if not self._waits_for_world(state):
             if self._unverified is None:
-                self._unverified = [realtime.perf_counter(), _schedstat(self.pid), 0.0]
+                self._unverified = Spell.start(self.pid)
             return False
         if self._unverified is not None:
-            self._apply_unverified(final=True)
+            self._account(self._unverified)
             self._unverified = None
         return True
 
     def _settle_unverified(self) -> None:
-        """A message came while an idle claim was not borne out: the time so far was busy.
-
-        Applied to the clock before the message is handled, so that a call made after
-        blocking starts after it.
-        """
+        """A message came while an idle claim was not borne out: the time so far was busy."""
         if self._unverified is not None and not self.child_waits():
-            self._apply_unverified(final=False)
+            self._account(self._unverified)
 
-    def _apply_unverified(self, final: bool) -> None:
-        since, then, applied = self._unverified
-        wall = realtime.perf_counter() - since
+    def sample(self) -> None:
+        """Look at the student's loop thread: time it spends blocked in a call of its own counts.
+
+        Blocked means in a system call other than its loop's epoll wait or a read of the
+        link: ``select``, a real ``sleep``, a lock, a socket of its own. Waiting for the world
+        is not the student's time (nor is the world's own delay in reading its messages).
+        """
+        spells = [s for s in (self._unverified, None if self.child.idle or not self.loop.virtual else self.child.spell,
+                              self._ping[1] if self._ping else None) if s is not None]
+        if not spells:
+            return
+        state = _syscall(self.pid)
+        now = realtime.perf_counter()
+        blocked = state is not None and state[0] >= 0 and not self._waits_for_world(state)
+        for spell in spells:
+            if blocked:
+                spell.blocked += now - spell.sampled_at
+            spell.sampled_at = now
+
+    def _waits_for_world(self, state: tuple[int, int | None]) -> bool:
+        number, first_arg = state
+        return number in _EPOLL_WAITS.get(_MACHINE, ()) or (
+            number in _LINK_READS.get(_MACHINE, ()) and first_arg == self.link_fd)
+
+    def _spent(self, spell: Spell) -> tuple[float, float]:
+        """(seconds the student's loop thread ran or blocked on its own during ``spell``, CPU seconds).
+
+        Its CPU time (``/proc/<pid>/task/<pid>/schedstat``) plus the time it was seen blocked
+        (:meth:`sample`): neither grows while it waits for a core or for the world, so a busy
+        machine, or a world slow to read, adds nothing. Where the kernel does not say, the
+        real time since the spell began.
+        """
         now = _schedstat(self.pid)
-        cpu, waited = (now[0] - then[0], now[1] - then[1]) if now and then else (wall, 0.0)
-        busy = wall - max(0.0, waited)
-        if busy < STALL_SECONDS or not self._imported.done():
+        if now is None or spell.sched is None:
+            wall = realtime.perf_counter() - spell.since
+            return wall, wall
+        cpu = now[0] - spell.sched[0]
+        return cpu + spell.blocked, cpu
+
+    def _account(self, spell: Spell) -> None:
+        """Count ``spell`` so far: from :data:`STALL_SECONDS` on it is a stall, and moves the clock.
+
+        Its length is the real time less the time the main thread waited for a core; it is
+        ``busy`` when it was mostly on a CPU, ``blocking`` otherwise.
+        """
+        self.sample()
+        busy, cpu = self._spent(spell)
+        if busy < STALL_SECONDS or not self._imported.done() or busy <= spell.applied:
             return
         if self.loop.virtual:
-            self.loop.now += busy - applied
-        self._unverified[2] = busy
-        if final:
-            kind = "busy" if cpu >= busy / 2 else "blocking"
-            self.record.stalls.append(Stall(kind, busy, self.elapsed(), self.record.stalled_where))
-
-    def _count_stall(self, wall: float, then) -> None:
-        now = _schedstat(self.pid)
-        cpu, waited = (now[0] - then[0], now[1] - then[1]) if now and then else (wall, 0.0)
-        busy = wall - max(0.0, waited)
-        if busy >= STALL_SECONDS and self._imported.done():
-            kind = "busy" if cpu >= busy / 2 else "blocking"
-            self.record.stalls.append(Stall(kind, busy, self.elapsed(), self.record.stalled_where))
-            if self.loop.virtual:
-                self.loop.now += busy  # as late as a blocked loop would make everything
+            self.loop.now += busy - spell.applied  # as late as a blocked loop would make everything
+        spell.applied = busy
+        kind = "busy" if cpu >= busy / 2 else "blocking"
+        if spell.stall is None:
+            spell.stall = Stall(kind, busy, self.elapsed(), self.record.stalled_where)
+            self.record.stalls.append(spell.stall)
+        else:
+            spell.stall.kind, spell.stall.seconds = kind, busy
+            spell.stall.where = spell.stall.where or self.record.stalled_where
 
     def check_busy(self) -> None:
-        """Abort when the student's process has been busy past the stall limit (real time)."""
-        if self._unverified is not None and realtime.perf_counter() - self._unverified[0] > self.stall_limit:
-            self.abort(Aborted("stalled", seconds=round(realtime.perf_counter() - self._unverified[0], 2),
-                               where=self.record.stalled_where, phase="run"))
-        if self.child.idle and not self.child.external:
-            return
-        limit = self.import_limit if not self._imported.done() else self.stall_limit
-        spent = realtime.perf_counter() - (self.child.stuck_since or self.child.busy_since)
-        if not self.child.idle and spent > limit:
-            self.abort(Aborted("stalled", seconds=round(spent, 2), where=self.record.stalled_where,
-                               phase="import" if not self._imported.done() else "run"))
-        elif not self.child.idle and self._thread_calls and self.loop.virtual and self._imported.done():
-            self._cut_busy_spell()
+        """Abort when the student's loop thread has been busy past the stall limit (real time).
 
-    def _cut_busy_spell(self) -> None:
-        """Its loop's thread is held up while threads of the student's process wait for the world.
-
-        A pool's ``shutdown(wait=True)`` or a join on the loop's thread waits for threads that
-        wait for the world's answers, which come on the world's clock: the busy spell so far
-        (once it is a stall) is counted and moves the clock, so their time goes on as it would.
-        The stall limit still counts from the start of the first such spell.
+        While threads of the student's process wait for the world's answers (blocking fakes)
+        and its loop's thread is held up (a pool's ``shutdown(wait=True)``, a join), the spell
+        so far is counted as it goes: it moves the clock, so those answers come.
         """
-        wall = realtime.perf_counter() - self.child.busy_since
-        now, then = _schedstat(self.pid), self.child.sched_since
-        waited = now[1] - then[1] if now and then else 0.0
-        if wall - max(0.0, waited) >= STALL_SECONDS:
-            since = self.child.stuck_since or self.child.busy_since
-            self._end_busy_spell()
-            self.child.stuck_since = since
+        now = realtime.perf_counter()
+        for spell in (self._unverified, None if self.child.idle else self.child.spell):
+            if spell is not None and now - spell.since > (self.stall_limit if self._imported.done()
+                                                          else self.import_limit):
+                self.abort(Aborted("stalled", seconds=round(now - spell.since, 2), where=self.record.stalled_where,
+                                   phase="run" if self._imported.done() else "import"))
+                return
+        if not self.child.idle and self._thread_calls and self.loop.virtual:
+            self._busy_so_far()
 
     def _call_future(self, message: dict) -> asyncio.Future:
         future = self._calls.get(message["id"])
@@ -522,13 +563,13 @@ class World:
             raise Tampered("a call with malformed arguments")
         args = self.decode(message["args"])
         kwargs = self.decode(message.get("kwargs", {}))
-        self._end_busy_spell()  # a call made after blocking starts after the blocking
         if isinstance(obj, BlockingFake):
             if message["blocking"] is True:
                 obj.on_loop_thread += 1
             else:
                 obj.from_threads += 1
         if message["blocking"] is True:
+            self._end_busy_spell()
             self.child.idle, self.child.until = True, None  # its loop's thread waits for this answer
             self.child.blocked_on = call_id
         elif isinstance(obj, BlockingFake) and self.child.external:
