@@ -17,6 +17,7 @@ stays blocked, so a blocking sleep costs no real time and is seen by the world.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures.thread  # noqa: F401 (asyncio imports it lazily, at a student's first to_thread: not their time)
 import contextlib
 import functools
 import importlib
