@@ -1,14 +1,17 @@
-"""Scenarios for the public checks of ex13 (run in the sandbox)."""
+"""Scenarios for the public checks of ex13 (run by the world; the student's all_or_nothing is called remotely)."""
 
-from gradekit.harness import scenario
-from gradekit.harness.fakes import Outcome
+from gradekit.world import Outcome, scenario
 
 
 @scenario(limit=30)
 async def run_jobs(h, jobs: list[dict]):
-    """``jobs[i]`` = {"latency": s, "value": v} or {"latency": s, "error": message} (a ValueError)."""
+    """``jobs[i]`` = {"latency": s, "value": v} or {"latency": s, "error": message} (a ValueError).
+
+    A job that succeeds returns a per-run token for its value; ``expected`` lists them in order.
+    """
     errors = {i: ValueError(j["error"]) for i, j in enumerate(jobs) if j.get("error")}
-    outcomes = [Outcome(latency=j["latency"], value=j.get("value"), error=errors.get(i)) for i, j in enumerate(jobs)]
+    outcomes = [Outcome(latency=j["latency"], value=h.token(j.get("value")), error=errors.get(i))
+                for i, j in enumerate(jobs)]
     callables, record = h.jobs(outcomes)
     try:
         outcome = {"returned": await h.student.all_or_nothing(callables)}
@@ -22,6 +25,8 @@ async def run_jobs(h, jobs: list[dict]):
                 stack.extend(current.exceptions)
             else:
                 leaves.append(current)
+        # A job's ValueError comes back as the world's own object when the student's code passed it on.
         outcome = {"raised": h.describe(exc), "is_group": isinstance(exc, ExceptionGroup),
                    "original": any(leaf is err for leaf in leaves for err in errors.values())}
-    return {**outcome, "elapsed": h.elapsed(), **record.summary()}
+    return {**outcome, "expected": [h.token(j.get("value")) for j in jobs], "elapsed": h.elapsed(),
+            **record.summary()}
