@@ -1,26 +1,20 @@
-"""Scenarios for the hidden checks of ex05."""
+"""Scenarios for the hidden checks of ex05 (run by the world).
 
-import asyncio
+``fetch_with`` comes from the public scenarios (exercises/ex05_timeouts/checks/scenarios.py).
+"""
 
-from gradekit.harness import scenario
-from gradekit.harness.fakes import Outcome
+from gradekit.harness import public_scenarios
+from gradekit.world import scenario
 
-URL = "https://example.org/page"
-PAGE = "<html>page</html>"
+_public = public_scenarios(__file__)
+fetch_with = _public.fetch_with
 
 
 @scenario
 async def fetch_once(h, latency: float, timeout: float, error: str | None = None):
     """One call of fetch_with_timeout; the fetch takes ``latency`` s then returns, or raises
-    ``ValueError(error)`` when ``error`` is given."""
-    failure = ValueError(error) if error is not None else None
-    fetch, record = h.fake(Outcome(latency=latency, value=PAGE, error=failure))
-    result, raised = None, None
-    try:
-        result = await h.student.fetch_with_timeout(fetch, URL, timeout)
-    except NotImplementedError:
-        raise
-    except (Exception, asyncio.CancelledError) as exc:
-        raised = h.describe(exc)
-    # Read at the moment the student's function gave back control, before anything else runs.
-    return {"result": result, "error": raised, "elapsed": h.elapsed(), **record.summary()}
+    ``ValueError(error + a per-run token)`` when ``error`` is given (so only fetch can raise it)."""
+    message = f"{error} [{h.token('error')}]" if error is not None else None
+    failure = ValueError(message) if message is not None else None
+    value = await fetch_with(h, latency, timeout, failure)
+    return {**value, "error_message": message}

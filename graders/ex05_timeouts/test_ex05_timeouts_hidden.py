@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect, expect_elapsed
+from gradekit.grading import check, expect, expect_elapsed, expect_happened
 from gradekit.grading.feedback import approx
 
 EXERCISE = "ex05_timeouts"
@@ -9,8 +9,13 @@ SLOW, TIMEOUT, FAST = 5.0, 1.0, 0.2
 def test_gives_up_at_timeout(run):
     observation = run("fetch_once", latency=SLOW, timeout=TIMEOUT)
     value = observation.value()
-    expect_elapsed(value["elapsed"], TIMEOUT,
-                   f"with a {SLOW:g} s fetch and timeout={TIMEOUT:g}, the function gives back control after ≈ timeout",
+    prop = f"with a {SLOW:g} s fetch and timeout={TIMEOUT:g}, the function gives back control after ≈ timeout"
+    calls = value["calls"]
+    expect_happened(bool(calls) and calls[0]["outcome"] != "returned", prop,
+                    needs="the function starts fetch(url) and gives up on it",
+                    observed="fetch(url) was never called" if not calls else "the fetch ran to its end",
+                    hint="await fetch(url) under asyncio.timeout(timeout) (or asyncio.wait_for).")
+    expect_elapsed(value["elapsed"], TIMEOUT, prop,
                    stalls=observation.stalls,
                    hint="bound the wait with asyncio.timeout(timeout) or asyncio.wait_for(..., timeout) "
                         "instead of awaiting the fetch to the end.")
@@ -36,8 +41,8 @@ def test_slow_fetch_is_cancelled(run):
 
 @check("errors other than the timeout propagate unchanged", points=2)
 def test_other_errors_propagate(run):
-    message = "malformed url: 'htp:/example'"
-    value = run("fetch_once", latency=0.1, timeout=TIMEOUT, error=message).value()
+    value = run("fetch_once", latency=0.1, timeout=TIMEOUT, error="malformed url: 'htp:/example'").value()
+    message = value["error_message"]  # carries a per-run value: only fetch raises it
     error = value["error"]
     if error is None:
         observed = f"it returned {value['result']!r}"
@@ -53,8 +58,13 @@ def test_other_errors_propagate(run):
 def test_fast_fetch_does_not_wait(run):
     observation = run("fetch_once", latency=FAST, timeout=TIMEOUT)
     value = observation.value()
-    expect_elapsed(value["elapsed"], FAST,
-                   f"a {FAST:g} s fetch with timeout={TIMEOUT:g} returns after ≈ the fetch's latency",
+    prop = f"a {FAST:g} s fetch with timeout={TIMEOUT:g} returns after ≈ the fetch's latency"
+    calls = value["calls"]
+    expect_happened(bool(calls) and calls[0]["outcome"] == "returned", prop,
+                    needs="the function calls fetch(url) and lets it finish",
+                    observed="fetch(url) was never called" if not calls else f"the fetch ended as '{calls[0]['outcome']}'",
+                    hint="await fetch(url): it finishes well within the timeout here.")
+    expect_elapsed(value["elapsed"], FAST, prop,
                    stalls=observation.stalls,
                    hint="return as soon as the fetch finishes: the timeout is an upper bound, not a delay "
                         "(do not sleep for `timeout` and then look).")

@@ -1,12 +1,15 @@
-"""Scenarios for the public checks of ex06 (run in the sandbox).
+"""Scenarios for the public checks of ex06 (run by the world; the student's stream_messages is called remotely).
 
-``FakeConnection`` stands in for a network connection: it records every
-``open``/``send``/``close`` with its time on the loop's clock.
+``FakeConnection`` stands in for a network connection. It lives in the world: the
+student's code gets a proxy (``h.remote``) whose ``open``/``send``/``close`` run here,
+so every call is recorded with its time on the world's clock.
 """
 
 import asyncio
 
-from gradekit.harness import scenario
+from gradekit.world import scenario
+
+METHODS = ["open", "send", "close"]
 
 
 class FakeConnection:
@@ -57,18 +60,28 @@ class FakeConnection:
             "closed": sum(1 for c in self.closes if c["ended"] is not None),
         }
 
+    summary = snapshot  # what h.at_answer() reads: the record as it stood when the student's process answered
+
+
+def plain(value):
+    """A returned value as the checks may hold it: plain data stays, anything else is its repr."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return f"<{type(value).__name__}: {repr(value)[:80]}>"
+
 
 async def stream_once(h, conn: FakeConnection, messages: list[str], interval: float) -> dict:
     """Await stream_messages(conn, ...) once: its result or error, and what ``conn`` recorded."""
+    at_answer = h.at_answer(conn)
     result, error = None, None
     try:
-        result = await h.student.stream_messages(conn, messages, interval)
+        result = await h.student.stream_messages(h.remote(conn, METHODS), messages, interval)
     except NotImplementedError:
         raise
     except (Exception, asyncio.CancelledError) as exc:
         error = h.describe(exc)
-    # Read at the moment the student's function gave back control.
-    return {"result": result, "error": error, "elapsed": h.elapsed(), **conn.snapshot()}
+    # What conn recorded by the time the student's function gave back control.
+    return {"result": plain(result), "error": error, "elapsed": h.elapsed(), **conn.snapshot(), **at_answer}
 
 
 @scenario
