@@ -330,7 +330,10 @@ class AsyncProxy:
         self._link, self._number, self._method = link, number, method
 
     def __call__(self, *args: Any, **kwargs: Any):
-        return self._link.call_world_async(self._number, self._method, args, kwargs)
+        coroutine = self._link.call_world_async(self._number, self._method, args, kwargs)
+        # Named after what the student called, so "coroutine ... was never awaited" says so.
+        coroutine.__qualname__ = coroutine.__name__ = self._method or "the grader's function"
+        return coroutine
 
     def __repr__(self) -> str:
         return f"<grader's {self._method or 'function'}>"
