@@ -113,6 +113,7 @@ class Spell:
     stall: Stall | None = None
     blocked: float = 0.0  # seconds the thread was seen blocked in a system call of its own
     sampled_at: float = 0.0  # real clock, the last look at that thread
+    world_waited: float | None = None  # a ping's: the world thread's own run-queue seconds then
 
     @classmethod
     def start(cls, pid: int | None) -> Spell:
@@ -154,6 +155,15 @@ def _schedstat(pid: int | None) -> tuple[float, float] | None:
             cpu, waited = f.read().split()[:2]
         return int(cpu) / 1e9, int(waited) / 1e9
     except (OSError, ValueError):
+        return None
+
+
+def _own_run_queue() -> float | None:
+    """Seconds the calling thread (the world's) has waited for a core, or None where unknown."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -382,6 +392,7 @@ class World:
         if self._ping is None:
             if now - self._last_pong >= PING_INTERVAL:
                 self._ping = (secrets.randbelow(1 << 31), Spell.start(self.pid))
+                self._ping[1].world_waited = _own_run_queue()
                 self.send("ping", id=self._ping[0])
         elif now - self._ping[1].since > self.stall_limit:
             self.abort(Aborted("stalled", seconds=round(now - self._ping[1].since, 2),
@@ -394,6 +405,11 @@ class World:
         self.sample()
         self._ping, self._last_pong = None, realtime.perf_counter()
         late, cpu = self._spent(spell)
+        # While the world waits for a core, the pong waits unread and the student's loop thread
+        # runs on (a busy but responsive loop): that time is the world's delay, not a stall.
+        own = _own_run_queue()
+        if own is not None and spell.world_waited is not None:
+            late -= max(0.0, own - spell.world_waited)
         if late >= REAL_STALL_SECONDS:
             kind = "busy" if cpu >= late / 2 else "blocking"
             self.record.stalls.append(Stall(kind, late, self.elapsed(), self.record.stalled_where))
