@@ -1,17 +1,25 @@
-"""Scenarios for the hidden checks of ex15.
+"""Scenarios for the hidden checks of ex15 (run by the world).
 
-``make_op``, ``raised_info`` and ``retry_result`` come from the public scenarios
+``make_op``, ``raised_info``, ``plain`` and ``retry_result`` come from the public scenarios
 (exercises/ex15_retry_backoff/checks/scenarios.py).
 """
 
 import asyncio
 
-from gradekit.harness import public_scenarios, scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import MissingFromModule, scenario
 
 _public = public_scenarios(__file__)
 make_op = _public.make_op
 raised_info = _public.raised_info
+plain = _public.plain
 retry_result = _public.retry_result
+
+#: How long the world waits, after a call of op failed, for retry to settle into its next
+#: wait: the world's clock only gets past it once the student's process is idle (nothing
+#: to run before its next timer) and no call of op is being made. Far below what the
+#: checks measure (the microsecond).
+SETTLE = 1e-9
 
 
 def _how_it_ended(h, task: asyncio.Task, errors: list) -> tuple[str, object]:
@@ -21,11 +29,11 @@ def _how_it_ended(h, task: asyncio.Task, errors: list) -> tuple[str, object]:
         return "running", None
     if task.cancelled():
         return "cancelled", None
-    if isinstance(task.exception(), NotImplementedError):
-        raise task.exception()  # the stub: "not written yet"
+    if isinstance(task.exception(), (NotImplementedError, MissingFromModule)):
+        raise task.exception()  # the stub: "not written yet"; a missing retry: "your module is missing"
     if task.exception() is not None:
         return "raised", raised_info(h, task.exception(), errors)
-    return "returned", repr(task.result())
+    return "returned", repr(plain(task.result()))
 
 
 @scenario
@@ -36,7 +44,11 @@ async def call_retry(h, plan: list[str], attempts: int, base_delay: float, laten
 
 @scenario
 async def cancel_retry(h, plan: list[str], attempts: int, base_delay: float, latency: float, cancel_at: float):
-    """Runs retry in a task and cancels that task at `cancel_at`; watches for 3 s more."""
+    """Runs retry in a task and cancels that task at `cancel_at`; watches for 3 s more.
+
+    Cancelling the world's task that awaits the remote call cancels the student's retry
+    coroutine in their process, wherever it is suspended.
+    """
     op, calls, errors = make_op(h, plan, latency)
     task = asyncio.get_running_loop().create_task(h.student.retry(op, attempts, base_delay))
     finished = []
@@ -53,9 +65,10 @@ async def cancel_retry(h, plan: list[str], attempts: int, base_delay: float, lat
 async def cancel_in_backoff(h, attempts: int, base_delay: float, latency: float):
     """Cancels retry while it waits between attempts, whatever its waits are.
 
-    After each failed call the scenario lets retry reach its next await; if no call of
-    op is then in flight, retry is waiting, and the task is cancelled there. A retry that
-    never waits between attempts gives no such moment (``cancelled_at`` stays None).
+    After each failed call the world lets retry settle (:data:`SETTLE`: the student's
+    process has reached its next wait, or has called op again); if no call of op is then
+    in flight, retry is waiting, and the task is cancelled there. A retry that never waits
+    between attempts gives no such moment (``cancelled_at`` stays None).
     """
     ended = asyncio.Event()
     op, calls, errors = make_op(h, ["ConnectionError"], latency, on_end=lambda call: ended.set())
@@ -68,8 +81,7 @@ async def cancel_in_backoff(h, attempts: int, base_delay: float, latency: float)
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
         ended.clear()
-        for _ in range(3):  # let retry reach its next await
-            await h.sleep(0)
+        await h.sleep(SETTLE)  # let retry reach its next await
         if task.done() or any(c["outcome"] == "running" for c in calls):
             continue  # the next attempt started at once: that was no wait
         cancelled_at, calls_before = h.elapsed(), len(calls)

@@ -15,9 +15,10 @@ def test_returns_result(run):
     value = run("call_retry", plan=["ConnectionError", "ConnectionError", "ok"], attempts=5,
                 base_delay=0.1, latency=0.05).value()
     raised = value["raised"]
-    expect(raised is None and value["result"] == "result-2",
+    expected = value["expected"]  # a per-run token: only op's 3rd call returns it
+    expect(raised is None and value["result"] == expected,
            "returns what op returns once it succeeds (op fails twice, then succeeds)",
-           expected="'result-2' (from the 3rd call)",
+           expected=f"{expected!r} (what the 3rd call returned)",
            observed=f"raised {raised['type']}: {raised['message']}" if raised else repr(value["result"]),
            hint="return await op() inside the try: the first success ends the retries.")
 
