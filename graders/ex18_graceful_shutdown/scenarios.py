@@ -1,14 +1,13 @@
-"""Scenarios for the hidden checks of ex18 (run in the sandbox, virtual clock).
+"""Scenarios for the hidden checks of ex18 (run by the world, virtual clock).
 
-Jobs are the integers 0, 1, 2 …; the grader's ``handle`` waits ``latencies[job]``
-seconds (0.1 s for any job it does not know). ``_service`` and ``_bounded_stop`` come
-from the public scenarios (exercises/ex18_graceful_shutdown/checks/scenarios.py).
+Jobs are the integers 0, 1, 2 …; the world's ``handle`` waits ``latencies[job]`` seconds
+(0.1 s for any job it does not know). ``_service`` and ``_bounded_stop`` come from the
+public scenarios (exercises/ex18_graceful_shutdown/checks/scenarios.py).
 """
 
-import asyncio
-
-from gradekit.harness import public_scenarios, scenario
+from gradekit.harness import public_scenarios
 from gradekit.harness.fakes import Outcome
+from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
 _service = _public._service
@@ -25,7 +24,7 @@ async def failing_jobs(h):
         return Outcome(latency=latencies[job] if isinstance(job, int) and 0 <= job < 6 else 0.1, error=error)
 
     handle, record = h.fake(behaviour)
-    service = h.student.JobService(handle, 2)
+    service = await h.student.JobService(handle, 2)
     await service.start()
     for job in range(len(latencies)):
         await service.submit(job)
@@ -36,28 +35,42 @@ async def failing_jobs(h):
 
 @scenario(limit=60.0)
 async def stop_while_busy(h, workers: int, latencies: list[float], stop_at: float, timeout: float):
-    """Submit every job at 0, call stop(timeout) at stop_at, report when it returned and what it counted."""
-    service, record = _service(h, workers, latencies)
+    """Submit every job at 0, call stop(timeout) at stop_at, report when it returned and what it counted.
+
+    ``at_stop`` is the world's record of the jobs as it stood when stop() answered (returned
+    or raised), in the order of the student's process's messages: a job its code cancels
+    only after stop() returned is still "running" there.
+    """
+    service, record = await _service(h, workers, latencies)
     await service.start()
     for job in range(len(latencies)):
         await service.submit(job)
     await h.sleep(stop_at)
+    at_answer = h.at_answer(record)
     stop = await _bounded_stop(h, service, timeout)
-    return {"stop": stop, **record.summary()}
+    return {"stop": stop, "at_stop": dict(at_answer) if stop["finished"] else None, **record.summary()}
 
 
 @scenario(limit=60.0)
 async def left_after_stop(h, workers: int, latencies: list[float], stop_at: float, timeout: float):
-    """Like stop_while_busy, but looks at what is still running the moment stop() returns."""
-    before = asyncio.all_tasks()
-    service, record = _service(h, workers, latencies)
+    """Like stop_while_busy, but looks at what is still running the moment stop() returns.
+
+    Jobs still running are the world's record (its ``handle`` calls not yet ended when the
+    answer came, in message order: ``h.at_answer``). Tasks still pending are the student's
+    process's account: the driver (checks/driver.py) awaits stop() there and lists, in the
+    same step, the tasks made since before the service was made that are not done yet.
+    """
+    await h.driver.note_tasks()
+    service, record = await _service(h, workers, latencies)
     await service.start()
     for job in range(len(latencies)):
         await service.submit(job)
     await h.sleep(stop_at)
-    count = await service.stop(timeout)  # awaited directly: nothing may run between its return and the look
-    me = asyncio.current_task()
-    left = sorted(getattr(t.get_coro(), "__qualname__", repr(t.get_coro()))
-                  for t in asyncio.all_tasks() if t is not me and t not in before and not t.done())
-    summary = record.summary()
-    return {"count": count, "tasks_left": left, "jobs_running": summary["running"], "jobs_started": len(summary["calls"])}
+    summary = h.at_answer(record)
+    looked = await h.driver.stop_and_look(service, timeout)
+    left = looked.get("tasks_left") if isinstance(looked, dict) else None
+    if not isinstance(left, list):  # the driver's account did not come back as the driver sends it
+        left = ["(no account of the tasks from your process)"]
+    return {"count": looked.get("count") if isinstance(looked, dict) else None,
+            "tasks_left": [str(t)[:200] for t in left[:20]], "jobs_running": summary["running"],
+            "jobs_started": len(summary["calls"])}

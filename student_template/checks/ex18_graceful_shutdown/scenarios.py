@@ -1,24 +1,26 @@
-"""Scenarios for the public checks of ex18 (run in the sandbox, virtual clock).
+"""Scenarios for the public checks of ex18 (run by the world, virtual clock).
 
-Jobs are the integers 0, 1, 2 …; the grader's ``handle`` waits ``latencies[job]``
-seconds (0.1 s for any job it does not know).
+The student's ``JobService`` lives in their process; the world calls its methods
+remotely. Jobs are the integers 0, 1, 2 …; ``handle`` is the world's fake: it waits
+``latencies[job]`` seconds (0.1 s for any job it does not know) on the world's clock,
+and the world records when each job started and how it ended.
 """
 
 import asyncio
 
-from gradekit.harness import scenario
 from gradekit.harness.fakes import Outcome
+from gradekit.world import scenario
 
-STOP_BOUND = 30.0  # seconds of loop time the scenario waits for stop() before giving up on it
+STOP_BOUND = 30.0  # seconds on the world's clock the scenario waits for stop() before giving up on it
 
 
-def _service(h, workers: int, latencies: list[float]):
+async def _service(h, workers: int, latencies: list[float]):
     def behaviour(job):
         known = isinstance(job, int) and 0 <= job < len(latencies)
         return Outcome(latency=latencies[job] if known else 0.1)
 
     handle, record = h.fake(behaviour)
-    return h.student.JobService(handle, workers), record
+    return await h.student.JobService(handle, workers), record
 
 
 async def _bounded_stop(h, service, timeout: float) -> dict:
@@ -50,7 +52,7 @@ async def _try_submit(h, service, item) -> dict:
 @scenario(limit=60.0)
 async def under_load(h, workers: int, jobs: int, latency: float):
     """Submit more jobs than workers; observe how many are in flight, then stop."""
-    service, record = _service(h, workers, [latency] * jobs)
+    service, record = await _service(h, workers, [latency] * jobs)
     await service.start()
     for job in range(jobs):
         await service.submit(job)
@@ -63,7 +65,7 @@ async def under_load(h, workers: int, jobs: int, latency: float):
 @scenario(limit=60.0)
 async def refuse_submissions(h):
     """One worker busy for 2 s; stop(10) begins at 0.5 s; submit during stop, then after it."""
-    service, record = _service(h, 1, [1.0, 1.0])
+    service, record = await _service(h, 1, [1.0, 1.0])
     await service.start()
     await service.submit(0)
     await service.submit(1)
