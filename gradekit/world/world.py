@@ -194,12 +194,17 @@ class WorldLoop(asyncio.SelectorEventLoop):
             return ready
         if not child.idle or child.external:
             step = 0.05 if timeout is None else min(timeout, 0.05)
+            if child.idle and child.until is not None:
+                step = max(0.0, min(step, child.until - self.now))  # its loop's next timer
             started = realtime.perf_counter()
             ready = self._real_select(step if child.idle else min(step, SAMPLE_INTERVAL))
             world.sample()
             if self.virtual and child.idle and child.external:
-                # Threads of the student's process run in real time: the clock follows them.
+                # Threads of the student's process run in real time: the clock follows them,
+                # and its loop's timers come due meanwhile.
                 self.now += realtime.perf_counter() - started
+                if child.until is not None and self.now >= child.until:
+                    world.send("time", now=self.now)
             world.check_busy()
             return ready
         if not world.child_waits():
