@@ -1,51 +1,31 @@
-"""Scenarios for the hidden checks of ex08 (real time, threads)."""
+"""Scenarios for the hidden checks of ex08 (run by the world, on its virtual clock).
 
-import hashlib
-from threading import Lock
+``blocking_hash`` is the world's blocking fake: the student's thread that calls it waits
+for the world's answer; the world records every call, its times and how many were in
+flight at once. ``returned`` comes from the public scenarios
+(exercises/ex08_offload_blocking/checks/scenarios.py).
+"""
 
-from gradekit.harness import realtime, scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import Outcome, scenario
 
+_public = public_scenarios(__file__)
+returned = _public.returned
 
-def digest(path: str) -> str:
-    return "sha256:" + hashlib.sha256(path.encode()).hexdigest()[:16]
-
-
-class BlockingHash:
-    """Really waits ``seconds`` per call (``fail_after`` for ``failing``, then raises)."""
-
-    def __init__(self, seconds: float, failing: str | None = None, fail_after: float = 0.05) -> None:
-        self.seconds = seconds
-        self.failing = failing
-        self.fail_after = fail_after
-        self.lock = Lock()
-        self.current = 0
-        self.peak = 0
-        self.calls = 0
-        self.hashed = []  # the paths it was called with
-
-    def __call__(self, path: str) -> str:
-        with self.lock:
-            self.calls += 1
-            self.hashed.append(str(path)[:200])
-            self.current += 1
-            self.peak = max(self.peak, self.current)
-        try:
-            if path == self.failing:
-                realtime.sleep(self.fail_after)
-                raise FileNotFoundError(2, "No such file or directory", path)
-            realtime.sleep(self.seconds)
-            return digest(path)
-        finally:
-            with self.lock:
-                self.current -= 1
+FAIL_AFTER = 0.05  # the failing path raises this long after its call
 
 
-@scenario(clock="real", limit=5.0)
+@scenario
 async def hash_paths(h, paths: list[str], seconds: float, failing: str | None = None):
-    blocking_hash = BlockingHash(seconds, failing)
-    started = realtime.perf_counter()
+    """checksum_files(paths, blocking_hash), each hash taking ``seconds``; ``failing`` raises FileNotFoundError."""
+    def behaviour(path):
+        if path == failing:
+            return Outcome(latency=FAIL_AFTER, error=FileNotFoundError(2, "No such file or directory", path))
+        return Outcome(latency=seconds, value=h.token(path))
+
+    blocking_hash, record = h.blocking_fake(behaviour)
     try:
-        result = await h.student.checksum_files(paths, blocking_hash)
+        result = await h.student.checksum_files(list(paths), blocking_hash)
     except NotImplementedError:
         raise  # the stub: let the harness say "not written yet"
     except Exception as exc:  # noqa: BLE001 - reported to the check as data (only expected when failing is set)
@@ -53,7 +33,9 @@ async def hash_paths(h, paths: list[str], seconds: float, failing: str | None = 
             raise
         outcome = {"outcome": "raised", "error": h.describe(exc)}
     else:
-        outcome = {"outcome": "returned", "result": repr(result)[:300]}
-    elapsed = realtime.perf_counter() - started
-    return {**outcome, "elapsed": round(elapsed, 4), "peak_threads": blocking_hash.peak, "calls": blocking_hash.calls,
-            "hashed": sorted(blocking_hash.hashed[:100])}
+        outcome = {"outcome": "returned", **returned(result)}
+    elapsed = h.elapsed()
+    summary = record.summary()
+    return {**outcome, "elapsed": elapsed, "peak_threads": summary["peak"],
+            "on_loop_thread": blocking_hash.on_loop_thread,
+            "hashed": sorted(str(c["key"])[:200] for c in summary["calls"][:100])}
