@@ -1,10 +1,11 @@
-"""Scenarios for the hidden checks of ex10: the loop runs in asyncio debug mode.
+"""Scenarios for the hidden checks of ex10 (run by the world; the student's loop runs in asyncio debug mode).
 
 ``notify_with_fake_send`` comes from the public scenarios
 (exercises/ex10_debug_mode/checks/scenarios.py).
 """
 
-from gradekit.harness import public_scenarios, scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
 notify_with_fake_send = _public.notify_with_fake_send

@@ -30,16 +30,19 @@ def _contains(error: dict | None, type_name: str) -> bool:
 @check("no slow callback in debug mode (nothing blocks the loop)", points=2)
 def test_no_slow_callback(run):
     observation = run("notify", users=USERS, latency=0.5)
+    prop = "no slow callback reported by asyncio debug mode (nothing blocks the loop)"
     sent = {c["key"] for c in observation.value()["calls"]}
-    expect_happened(sent == set(USERS), "no slow callback reported by asyncio debug mode",
+    expect_happened(sent == set(USERS), prop,
                     needs=f"notify_all sends to all {len(USERS)} users", observed=f"{len(sent)} user(s) sent to",
                     hint="call send(user) for every user, and await each call.")
+    # Judged on what the world saw: time.sleep on the loop's thread, or a busy or blocked spell of 0.1 s or
+    # more measured from outside (debug mode's slow_callback_duration is 0.1 s too). asyncio's own
+    # "Executing … took … seconds" lines are the student's process's report: quoted, not judged.
     slow = _slow_callbacks(observation)
     first = slow[0] if slow else ""
-    expect(not slow and not observation.stalls, "no slow callback reported by asyncio debug mode",
-           expected="no 'Executing … took … seconds' warning and no blocking call",
-           observed=f"{len(slow)} slow callback(s){f', first: {first!r}' if first else ''}",
-           note=blocking_note(observation.stalls),
+    expect(not observation.stalls, prop, expected="nothing blocks the loop (so no 'Executing … took … seconds' warning)",
+           observed=blocking_note(observation.stalls),
+           note=(f"asyncio debug mode reported {len(slow)} slow callback(s), first: {first!r}." if slow else ""),
            hint="time.sleep freezes the whole event loop; to wait inside a coroutine use await asyncio.sleep, "
                 "and to wait for tasks, await them.")
 
@@ -48,7 +51,11 @@ def test_no_slow_callback(run):
 def test_elapsed_is_one_send(run):
     observation = run("notify", users=USERS, latency=0.5)
     value = observation.value()
-    expect_elapsed(value["elapsed"], 0.5, f"notify_all({len(USERS)} users) with sends of 0.5 s takes ≈ one send",
+    prop = f"notify_all({len(USERS)} users) with sends of 0.5 s takes ≈ one send"
+    sent = {c["key"] for c in value["calls"]}
+    expect_happened(sent == set(USERS), prop, needs=f"notify_all sends to all {len(USERS)} users",
+                    observed=f"{len(sent)} user(s) sent to", hint="call send(user) for every user, and await each call.")
+    expect_elapsed(value["elapsed"], 0.5, prop,
                    stalls=observation.stalls,
                    hint="start every send before waiting for any (asyncio.gather), and wait for exactly "
                         "those sends, not a guessed delay.")
@@ -58,8 +65,13 @@ def test_elapsed_is_one_send(run):
 def test_failing_send_raises(run):
     observation = run("notify", users=["ann", "bob", "cy", "dee"], latency=0.3, failing=["cy"])
     value = observation.value()
-    lost = observation.hygiene.get("never_retrieved", [])
-    expect(_contains(value["raised"], "ConnectionError"), "notify_all raises when send fails for one user",
+    prop = "notify_all raises when send fails for one user"
+    expect_happened(any(c["key"] == "cy" and c["outcome"] == "raised" for c in value["calls"]), prop,
+                    needs="notify_all calls send('cy'), which fails",
+                    observed=f"send was called for {sorted({c['key'] for c in value['calls']})}",
+                    hint="call send(user) for every user, and await each call.")
+    lost = observation.hygiene.get("never_retrieved", [])  # self-reported: only quoted in the feedback
+    expect(_contains(value["raised"], "ConnectionError"), prop,
            expected="the ConnectionError from send (alone or in an ExceptionGroup)",
            observed=(f"it raised {value['raised']['type']}: {value['raised']['message']}" if value["raised"]
                      else f"it returned {value['result']!r}"),

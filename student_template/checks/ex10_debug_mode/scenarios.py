@@ -1,7 +1,11 @@
-"""Scenarios for the public checks of ex10: the loop runs in asyncio debug mode."""
+"""Scenarios for the public checks of ex10 (run by the world; the student's loop runs in asyncio debug mode).
 
-from gradekit.harness import scenario
-from gradekit.harness.fakes import Outcome
+``send`` is a fake of the world: every call, its times and how it ended are recorded on the
+world's clock. What asyncio's debug mode reports (never-awaited coroutines, slow callbacks,
+exceptions never retrieved) is reported by the student's process itself (``hygiene``).
+"""
+
+from gradekit.world import Outcome, scenario
 
 
 async def notify_with_fake_send(h, users: list, latency: float, failing: list = ()) -> dict:
@@ -12,15 +16,17 @@ async def notify_with_fake_send(h, users: list, latency: float, failing: list = 
         return Outcome(latency=latency)
 
     send, record = h.fake(behaviour)
+    at_return = h.at_answer(record)  # the sends as they stood when notify_all returned (or raised)
     result, raised = None, None
     try:
         returned = await h.student.notify_all(list(users), send)
-        result = returned if isinstance(returned, int) else repr(returned)[:100]
+        result = returned if isinstance(returned, int) and not isinstance(returned, bool) else repr(returned)[:100]
     except NotImplementedError:
         raise  # reported as "not written yet"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the checks as data
         raised = h.describe(exc)
-    return {"result": result, "raised": raised, "elapsed": h.elapsed(), **record.summary()}
+    return {"result": result, "raised": raised, "elapsed": h.elapsed(), "at_return": dict(at_return),
+            **record.summary()}
 
 
 @scenario(debug=True)

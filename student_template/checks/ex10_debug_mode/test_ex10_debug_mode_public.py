@@ -1,4 +1,9 @@
-"""Public checks of ex10: students can read and run these (asyncio debug mode is on)."""
+"""Public checks of ex10: students can read and run these (asyncio debug mode is on).
+
+send is the world's fake: its calls are recorded by the world. A coroutine that is never awaited
+never reaches the world, so "never awaited" is what the student's process reports about itself
+(asyncio's RuntimeWarning, collected there).
+"""
 
 from collections import Counter
 
@@ -19,7 +24,7 @@ def expect_every_send_made(value: dict, users: list[str], prop: str) -> None:
 def test_no_never_awaited(run):
     observation = run("notify", users=USERS, latency=0.5)
     expect_every_send_made(observation.value(), USERS, "no 'coroutine ... was never awaited' warning")
-    warnings = observation.hygiene.get("never_awaited", [])
+    warnings = observation.hygiene.get("never_awaited", [])  # self-reported by the student's process
     expect(not warnings, "no 'coroutine ... was never awaited' warning", expected="no warning",
            observed=f"{len(warnings)} warning(s), first: {warnings[0].splitlines()[0] if warnings else ''!r}",
            hint="calling an async function only creates a coroutine object: nothing runs until you await it "
@@ -36,9 +41,10 @@ def test_every_user_notified(run):
         error = value["raised"]
         expect(False, prop, expected=f"it returns {len(USERS)}", observed=f"it raised {error['type']}: {error['message']}",
                hint=hint)
-    sent = Counter(c["key"] for c in value["calls"] if c["outcome"] == "returned")
+    calls = value["at_return"].get("calls", [])  # recorded by the world when notify_all's answer came
+    sent = Counter(c["key"] for c in calls if c["outcome"] == "returned")
     expect(sent == Counter(USERS), prop, expected=f"each of the {len(USERS)} users sent exactly once",
            observed=f"{sum(sent.values())} send(s) completed when it returned "
-                    f"({sum(1 for c in value['calls'] if c['outcome'] == 'running')} still running)", hint=hint)
+                    f"({sum(1 for c in calls if c['outcome'] == 'running')} still running)", hint=hint)
     expect(value["result"] == len(USERS), prop, expected=f"it returns {len(USERS)}", observed=f"it returned {value['result']}",
            hint="return how many users were notified.")
