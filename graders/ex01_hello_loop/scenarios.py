@@ -1,56 +1,43 @@
-"""Scenarios for the hidden checks of ex01."""
+"""Scenarios for the hidden checks of ex01 (run by the world).
 
-import asyncio
-import inspect
+The ticker and the "no current event loop" set-up live in the public
+``exercises/ex01_hello_loop/checks/driver.py`` (they must run in the student's process);
+every tick and every write is stamped here, on the world's clock.
+"""
 
-from gradekit.harness import scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import Outcome, scenario
+from gradekit.world.remote import RemoteHandle
+
+_public = public_scenarios(__file__)
+printed_at = _public.printed_at
 
 
 @scenario
 async def hello_beside_ticker(h, delay: float, tick: float):
-    """Run hello_world(delay) while another task on the same loop ticks every ``tick`` s."""
-    ticks = []
-
-    async def ticker():
-        while True:
-            await h.sleep(tick)
-            ticks.append(h.elapsed())
-
-    other = asyncio.get_running_loop().create_task(ticker())
-    await h.student.hello_world(delay)
+    """hello_world(delay) while another task on the student's loop calls a fake every ``tick`` s."""
+    ticked, record = h.fake(Outcome())
+    await h.driver.hello_beside_ticker(delay, tick, ticked)
     end = h.elapsed()
-    other.cancel()
-    await asyncio.wait({other})
+    ticks = [c["started"] for c in record.summary()["calls"]]
     with_ticks = [0.0] + [t for t in ticks if t <= end + 1e-6] + [end]
     gaps = [b - a for a, b in zip(with_ticks, with_ticks[1:])]
     return {"elapsed": end, "ticks": len(with_ticks) - 2, "longest_pause": round(max(gaps), 6)}
 
 
-@scenario
-def main_without_loop(h):
-    """Call main() in a plain program with no current event loop set (as Python 3.14 has)."""
-    asyncio.set_event_loop(None)
-    state = {"started": 0, "finished": 0}
-    original = h.student.hello_world
-
-    async def hello_world(*args, **kwargs):
-        state["started"] += 1
-        result = await original(*args, **kwargs)
-        state["finished"] += 1
-        return result
-
-    h.student.hello_world = hello_world
+@scenario(outside_loop=True)
+async def main_without_loop(h):
+    """main() in a plain program (no loop running, none set); what it printed, seen by the world."""
     error = None
-    returned_coroutine = False
+    returned = None
     try:
-        result = h.student.main()
-        if inspect.iscoroutine(result):
-            returned_coroutine = True
-            result.close()
+        result = await h.driver.main_without_loop()
     except NotImplementedError:
         raise  # the stub: let the kit say "not written yet"
     except Exception as exc:
         error = h.describe(exc)
-    finally:
-        h.student.hello_world = original
-    return {**state, "error": error, "returned_coroutine": returned_coroutine, "elapsed": h.elapsed()}
+    else:
+        if result is not None:
+            returned = result.type_name if isinstance(result, RemoteHandle) else type(result).__name__
+    return {"error": error, "returned": returned, "words": h.stdout.split(), "printed_at": printed_at(h.writes),
+            "elapsed": h.elapsed()}
