@@ -1,14 +1,16 @@
-"""Scenarios for the hidden checks of ex16.
+"""Scenarios for the hidden checks of ex16 (run by the world).
 
-``consume_ticker`` comes from the public scenarios (exercises/ex16_ticker/checks/scenarios.py).
+``consume_ticker`` comes from the public scenarios (exercises/ex16_ticker/checks/scenarios.py);
+which tasks are left running is read in the student's process by the public
+``exercises/ex16_ticker/checks/driver.py``.
 """
 
-import asyncio
-
-from gradekit.harness import public_scenarios, scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
 consume_ticker = _public.consume_ticker
+kind_of = _public.kind_of
 
 
 @scenario
@@ -18,50 +20,33 @@ async def collect(h, interval: float, count: int, work: float = 0.0, slow_after:
     return await consume_ticker(h, interval, count, work, slow_after, slow_for)
 
 
-def _new_tasks(before: set) -> list[str]:
-    tasks = [t for t in asyncio.all_tasks() if t not in before and not t.done()]
-    names = []
-    for t in tasks:
-        coro = t.get_coro()
-        name = getattr(coro, "__qualname__", None)
-        if name is None:  # e.g. the aclose() of a dropped generator, still running
-            name = "the generator's aclose()" if "athrow" in type(coro).__name__ else type(coro).__name__
-        names.append(name)
-    return names
-
-
 @scenario
 async def break_early(h, interval: float, count: int, stop_after: int):
     """Break out of `async for` after `stop_after` ticks, twice: once closing the generator
     with aclose() (what contextlib.aclosing does), once just dropping it."""
-    before = set(asyncio.all_tasks())
-    gen = h.student.ticker(interval, count)
-    if not hasattr(gen, "aclose") or not hasattr(gen, "__anext__"):
-        return {"kind": type(gen).__name__}
+    await h.driver.mark_tasks()
+    gen = await h.student.ticker(interval, count)
+    kind = kind_of(gen)
+    if kind != "async_generator":
+        return {"kind": kind}
     got = []
-    async for k in gen:
+    async for k in gen:  # consumed from the world: each tick is a call of its __anext__
         got.append(k)
-        if len(got) == stop_after:
+        if len(got) >= stop_after:
             break
     broke_at = h.elapsed()
     await gen.aclose()
-    closed_in = round(h.elapsed() - broke_at, 6)
+    closed_in = round(h.elapsed() - broke_at, 6)  # on the world's clock
     await h.sleep(0.001)  # let cancelled tasks finish
-    left_after_aclose = _new_tasks(before)
+    left_after_aclose = await h.driver.tasks_since_mark()
     try:
         extra = await gen.__anext__()
         exhausted = False
     except StopAsyncIteration:
         extra, exhausted = None, True
 
-    before = set(asyncio.all_tasks())
-    got_dropped = []
-    async for k in h.student.ticker(interval, count):  # no reference kept: finalized on break
-        got_dropped.append(k)
-        if len(got_dropped) == stop_after:
-            break
-    await h.sleep(0.001)  # the loop closes a dropped generator with aclose() in a new task
-    left_after_drop = _new_tasks(before)
+    # Dropped with no reference left: only the student's own loop can close it, so this half runs there.
+    got_dropped, left_after_drop = await h.driver.break_dropped(interval, count, stop_after)
     return {"kind": "async_generator", "got": got, "closed_in": closed_in, "left_after_aclose": left_after_aclose,
             "exhausted": exhausted, "extra": repr(extra), "got_dropped": got_dropped,
             "left_after_drop": left_after_drop}

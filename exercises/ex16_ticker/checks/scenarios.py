@@ -1,6 +1,13 @@
-"""Scenarios for the public checks of ex16 (run in the sandbox)."""
+"""Scenarios for the public checks of ex16 (run by the world: the student's ticker is consumed remotely,
+each tick stamped on the world's clock)."""
 
-from gradekit.harness import scenario
+from gradekit.world import scenario
+from gradekit.world.remote import RemoteHandle
+
+
+def kind_of(value) -> str:
+    """What ticker(...) gave: "async_generator" for an async generator of the student's process."""
+    return value.type_name if isinstance(value, RemoteHandle) else type(value).__name__
 
 
 async def consume_ticker(h, interval: float, count: int, work: float = 0.0, slow_after: int | None = None,
@@ -8,8 +15,12 @@ async def consume_ticker(h, interval: float, count: int, work: float = 0.0, slow
     """Consume ticker(interval, count); after each tick the consumer works `work` seconds
     (and `slow_for` more after tick `slow_after`). Returns [value, yielded at, asked at]."""
     ticks = []
+    gen = await h.student.ticker(interval, count)
+    kind = kind_of(gen)
+    if kind != "async_generator":
+        return {"ticks": ticks, "kind": kind, "elapsed": h.elapsed()}
     asked = h.elapsed()
-    async for k in h.student.ticker(interval, count):
+    async for k in gen:
         ticks.append([k, h.elapsed(), asked])
         if len(ticks) > count + 5:
             break  # far too many ticks: stop here
@@ -18,7 +29,7 @@ async def consume_ticker(h, interval: float, count: int, work: float = 0.0, slow
         if k == slow_after:
             await h.sleep(slow_for)
         asked = h.elapsed()
-    return {"ticks": ticks, "elapsed": h.elapsed()}
+    return {"ticks": ticks, "kind": kind, "elapsed": h.elapsed()}
 
 
 @scenario
