@@ -1,33 +1,17 @@
-"""Scenarios for the hidden checks of ex09 (real clock: aiosqlite works in a thread).
+"""Scenarios for the hidden checks of ex09 (run by the grader, on the real clock: aiosqlite works in a thread).
 
-``_connect`` (sqlite3.connect, captured before the student's module is imported),
-``_fresh_db`` and ``tops_after_record`` come from the public scenarios
-(exercises/ex09_async_db/checks/scenarios.py).
+``tops_after_record`` comes from the public scenarios (exercises/ex09_async_db/checks/scenarios.py);
+the database file is made and read back by the public driver (exercises/ex09_async_db/checks/driver.py),
+which runs in the student's process, where the file is.
 """
 
 import asyncio
-import os
 
-from gradekit.harness import public_scenarios, scenario
+from gradekit.harness import public_scenarios
+from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
-_connect = _public._connect
-_fresh_db = _public._fresh_db
 tops_after_record = _public.tops_after_record
-
-
-def _read_back(path: str):
-    """The rows of table visits, read with the grader's own sqlite3 (None if there is no such table)."""
-    if not os.path.exists(path):
-        return None
-    con = _connect(path)
-    try:
-        found = con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'visits'").fetchone()
-        if found is None:
-            return None
-        return [list(row) for row in con.execute("SELECT user, page FROM visits ORDER BY rowid")]
-    finally:
-        con.close()
 
 
 @scenario(clock="real")
@@ -40,7 +24,7 @@ async def record_then_top(h, visits: list, ns: list):
 async def record_and_read_back(h, batches: list, concurrent: bool = False):
     """record_visits once per batch (one after the other, or all at once with gather) on a
     fresh database; report what each call did and the rows the table holds afterwards."""
-    path = _fresh_db(h)
+    path = await h.driver.fresh_db()
     calls = [[tuple(v) for v in batch] for batch in batches]
     outcomes = []
     if concurrent:
@@ -58,7 +42,7 @@ async def record_and_read_back(h, batches: list, concurrent: bool = False):
                 raise  # the stub: reported as "not written yet"
             except Exception as exc:
                 outcomes.append(h.describe(exc))
-    return {"raised": outcomes, "rows": _read_back(path)}
+    return {"raised": outcomes, "rows": await h.driver.read_rows(path)}
 
 
 @scenario(clock="real")
@@ -67,7 +51,7 @@ async def batches_apart(h, batches: list):
     what the call did and the rows its table holds afterwards."""
     results = []
     for batch in batches:
-        path = _fresh_db(h)
+        path = await h.driver.fresh_db()
         try:
             await h.student.record_visits(path, [tuple(v) for v in batch])
             raised = None
@@ -75,5 +59,5 @@ async def batches_apart(h, batches: list):
             raise  # the stub: reported as "not written yet"
         except Exception as exc:
             raised = h.describe(exc)
-        results.append({"raised": raised, "rows": _read_back(path)})
+        results.append({"raised": raised, "rows": await h.driver.read_rows(path)})
     return results

@@ -1,23 +1,15 @@
-"""Scenarios for the public checks of ex09 (run in the sandbox, on the real clock).
+"""Scenarios for the public checks of ex09 (run by the grader, on the real clock: aiosqlite works in a thread).
 
-Each scenario works on a fresh SQLite file in the check's own temporary folder.
+The database file is in the student's sandbox, out of the grader's reach: driver.py,
+run there beside the student's module, makes a fresh file for each scenario
+(``h.driver.fresh_db``), holds a lock on it as another writer would
+(``h.driver.hold_lock``) and reads back what was stored (``h.driver.read_rows``,
+``h.driver.db_state``).
 """
 
 import asyncio
-import os
-import sqlite3
-import tempfile
-import threading
 
-from gradekit.harness import scenario
-
-_connect = sqlite3.connect  # captured before the student's module is imported
-_MAIN_THREAD = threading.main_thread().ident
-HEARTBEAT = 0.01
-
-
-def _fresh_db(h) -> str:
-    return os.path.join(tempfile.mkdtemp(prefix="ex09-", dir=h.workspace), "visits.db")
+from gradekit.world import scenario
 
 
 def _pairs(result):
@@ -27,55 +19,9 @@ def _pairs(result):
     return [list(r) if isinstance(r, (tuple, list)) and len(r) == 2 else repr(r)[:100] for r in result]
 
 
-class LoopThreadSQL:
-    """Counts SQL statements run with the blocking sqlite3 module on the event loop's thread."""
-
-    def __init__(self) -> None:
-        self.active = False
-        self.connects = 0
-        self.statements = 0
-        self.sample = ""
-
-    def _trace(self, statement: str) -> None:
-        if self.active and threading.get_ident() == _MAIN_THREAD:
-            self.statements += 1
-            if not self.sample:
-                self.sample = " ".join(str(statement).split())[:80]
-
-    def install(self, student) -> None:
-        original = sqlite3.connect
-
-        def connect(*args, **kwargs):
-            con = original(*args, **kwargs)
-            if self.active and threading.get_ident() == _MAIN_THREAD:
-                self.connects += 1
-                con.set_trace_callback(self._trace)
-            return con
-
-        sqlite3.connect = connect
-        if vars(student).get("connect") is original:  # from sqlite3 import connect
-            student.connect = connect
-
-    def summary(self) -> dict:
-        return {"connects": self.connects, "statements": self.statements, "sample": self.sample}
-
-
-def stored_rows(path: str) -> int | None:
-    """How many rows table visits holds, read with the grader's own sqlite3 (None: no database or no table)."""
-    if not os.path.exists(path):
-        return None
-    con = _connect(path)
-    try:
-        if con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'visits'").fetchone() is None:
-            return None
-        return con.execute("SELECT COUNT(*) FROM visits").fetchone()[0]
-    finally:
-        con.close()
-
-
 async def tops_after_record(h, visits: list, ns: list) -> dict:
     """record_visits once on a fresh database, then top_pages(n) for each n."""
-    path = _fresh_db(h)
+    path = await h.driver.fresh_db()
     await h.student.record_visits(path, [tuple(v) for v in visits])
     tops = {}
     for n in ns:
@@ -89,48 +35,57 @@ async def record_then_top(h, visits: list, ns: list):
     return await tops_after_record(h, visits, ns)
 
 
-@scenario(clock="real")
-async def batch_heartbeat(h, rows: int, n: int, cap: float):
-    """A heartbeat task ticks every 10 ms while record_visits stores ``rows`` rows
-    and top_pages reads them back; report the longest gap between ticks."""
-    path = _fresh_db(h)
-    visits = [(f"user{i % 97}", f"/page/{i % 40:02d}") for i in range(rows)]
-    watch = LoopThreadSQL()
-    watch.install(h.student)
-    ticks = {"count": 0, "max_gap": 0.0}
-
-    async def heartbeat():
-        last = h.now()
-        while True:
-            await h.sleep(HEARTBEAT)
-            now = h.now()
-            ticks["count"] += 1
-            ticks["max_gap"] = max(ticks["max_gap"], now - last)
-            last = now
-
-    async def work():
-        await h.student.record_visits(path, visits)
-        return await h.student.top_pages(path, n)
-
-    beat = asyncio.get_running_loop().create_task(heartbeat())
-    await h.sleep(2 * HEARTBEAT)
-    watch.active = True
+async def _bounded(h, call, cap: float):
+    """(finished, seconds, the call's task) of ``call`` given ``cap`` seconds; an unfinished call is cancelled."""
     started = h.now()
-    job = asyncio.get_running_loop().create_task(work())
-    done, _ = await asyncio.wait({job}, timeout=cap)
-    watch.active = False
-    duration = h.now() - started
-    beat.cancel()
-    result = {"finished": bool(done), "duration": round(duration, 3), "max_gap": round(ticks["max_gap"], 3),
-              "ticks": ticks["count"], "sql_on_loop": watch.summary(), "raised": None, "top": None}
-    if not done:
-        job.cancel()  # a slow (but non-blocking) solution: responsiveness is judged on what was seen
-        result["db_created"] = os.path.exists(path)  # the work was under way
-    elif isinstance(job.exception(), NotImplementedError):
-        raise job.exception()  # the stub: reported as "not written yet"
-    elif job.exception() is not None:
-        result["raised"] = h.describe(job.exception())
-    else:
-        result["top"] = _pairs(job.result())
-        result["stored"] = stored_rows(path)
+    task = asyncio.get_running_loop().create_task(call)
+    done, _ = await asyncio.wait({task}, timeout=cap)
+    seconds = round(h.now() - started, 3)
+    return bool(done), seconds, task
+
+
+def _error(task) -> BaseException | None:
+    """What a finished call raised (its own CancelledError included), or None."""
+    return asyncio.CancelledError("the call was cancelled") if task.cancelled() else task.exception()
+
+
+async def _cancel(task) -> None:
+    task.cancel()
+    await asyncio.wait({task}, timeout=1.0)
+    if task.done() and not task.cancelled():
+        task.exception()  # retrieved: how it ended no longer matters
+
+
+@scenario(clock="real")
+async def batch_with_busy_database(h, rows: int, n: int, cap: float, hold: float):
+    """Another writer holds the database for ``hold`` s while record_visits stores ``rows``
+    rows, and again while top_pages reads them back. Whatever waits for its lock waits in
+    the thread that runs the statement: with sqlite3 called in a coroutine, the event
+    loop's, which the world sees as a stall (observation.stalls). A call not finished
+    within ``cap`` s is cancelled: a slow (but non-blocking) solution is judged on the
+    stalls seen while it ran."""
+    path = await h.driver.fresh_db()
+    if not await h.driver.hold_lock(path, hold):
+        raise RuntimeError("the check could not lock its own new database file")
+    finished, seconds, job = await _bounded(h, h.driver.record_batch(path, rows), cap)
+    result = {"rows": rows, "hold": hold, "finished": finished, "record_seconds": seconds, "raised": None}
+    if not finished:
+        result["state"] = await h.driver.db_state(path)  # the work was under way
+        await _cancel(job)
+        return result
+    if _error(job) is not None:
+        if isinstance(_error(job), NotImplementedError):
+            raise _error(job)  # the stub: reported as "not written yet"
+        result["raised"] = h.describe(_error(job))
+        return result
+    result["state"] = await h.driver.db_state(path)
+    result["top_held"] = await h.driver.hold_lock(path, hold)  # False: record_visits left it locked
+    finished, seconds, job = await _bounded(h, h.student.top_pages(path, n), cap)
+    result.update(top_finished=finished, top_seconds=seconds)
+    if not finished:
+        await _cancel(job)
+    elif isinstance(_error(job), NotImplementedError):
+        raise _error(job)
+    elif _error(job) is not None:
+        result["raised"] = h.describe(_error(job))
     return result

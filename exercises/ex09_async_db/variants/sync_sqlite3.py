@@ -1,5 +1,6 @@
 """Uses the blocking sqlite3 module directly inside the coroutines: correct data, but the
-event loop is frozen while the database works."""
+event loop is frozen while the database works, and for as long as a statement waits for a
+lock another connection holds (up to sqlite3's 5 s timeout)."""
 
 import sqlite3
 

@@ -19,37 +19,49 @@ def test_top_pages_counts(run):
                 "and return (page, count) tuples.")
 
 
+HOLD = 0.5  # seconds another writer holds the database before each call may use it
+THREAD_START = 0.15  # blocking shorter than this is not judged (see the end of the check)
+
+
 @check("the event loop stays responsive during a 10 000-row batch", points=2)
 def test_loop_responsive_during_batch(run):
-    observation = run("batch_heartbeat", rows=10_000, n=3, cap=2.0)
+    observation = run("batch_with_busy_database", rows=10_000, n=3, cap=2.5, hold=HOLD)
     value = observation.value()
-    prop = "the event loop stays responsive while 10 000 rows are stored"
+    prop = (f"the event loop stays responsive while 10 000 rows are stored and read back, each time after "
+            f"another connection held the database for {HOLD} s")
     if value["raised"]:
         error = value["raised"]
         expect(False, prop, expected="record_visits and top_pages to succeed",
                observed=f"{error['type']}: {error['message']}" + (f" at {error['where']}" if error["where"] else ""),
-               hint="store the rows with aiosqlite (await db.executemany(...)); the check needs the call to work.")
+               hint="store the rows with aiosqlite (await db.executemany(...)); the check needs the calls to work, "
+                    "and a statement must wait for a locked database (sqlite3's default timeout, 5 s).")
+    state = value["state"]
     if value["finished"]:  # else a slow (but non-blocking) solution: judged on what was seen while it ran
-        stored = value["stored"]
-        expect_happened(stored == 10_000, prop, needs="record_visits stores the 10 000 rows in table visits",
+        stored = state["rows"]
+        expect_happened(stored == value["rows"], prop, needs="record_visits stores the 10 000 rows in table visits",
                         observed="no table 'visits' in the database" if stored is None else f"{stored} row(s) stored",
                         hint="store every (user, page) pair with aiosqlite: await db.executemany(...), then commit.")
+        expect_happened(value["record_seconds"] >= HOLD / 2, prop,
+                        needs=f"record_visits waits for the other connection's lock ({HOLD} s) to write the rows",
+                        observed=f"it returned after {value['record_seconds']:.3f} s",
+                        hint="write the rows to the database at db_path, and commit.")
+        expect_happened(value["top_held"], prop, needs="top_pages runs while another connection holds the database",
+                        observed="record_visits left the database locked: a transaction never committed, or a "
+                                 "connection never closed",
+                        hint="commit, and close each connection: async with aiosqlite.connect(db_path) as db: ...")
     else:
-        expect_happened(value["db_created"], prop, needs="record_visits works on the database",
-                        observed="no database file was created in 2 s",
+        expect_happened(state["table"] or state["writing"], prop, needs="record_visits works on the database",
+                        observed="no table 'visits' and no write under way after 2.5 s",
                         hint="open the database at db_path with aiosqlite.connect(db_path) and store the rows.")
-    sql = value["sql_on_loop"]
-    expect(sql["statements"] == 0 and sql["connects"] == 0, prop,
-           expected="no database work on the event loop's thread",
-           observed=f"{sql['connects']} connection(s) opened and {sql['statements']} SQL statement(s) run with the "
-                    f"blocking sqlite3 module on the event loop's thread (e.g. {sql['sample']!r}); while each runs no "
-                    "other task can, and a slow disk or a database locked by another writer freezes them all",
-           hint="sqlite3 blocks the thread it runs on: use aiosqlite (it runs sqlite3 in its own thread) "
-                "or asyncio.to_thread.")
-    # The stalls the child put down to the student's code: CPU time, and waiting net of the time spent
-    # waiting for a core, so a busy machine cannot make them up (the heartbeat's longest gap can: it
-    # reached 0.30 s for a correct solution with every core busy, so it is not judged). Waits under
-    # 0.15 s are aiosqlite's own, starting its thread: under 20 ms measured with every core busy.
-    stalls = [s for s in observation.stalls if s["kind"] != "blocking" or s["seconds"] >= 0.15]
-    expect_responsive(stalls, prop, hint="every await on the database must let the loop run other tasks: use "
-                                         "aiosqlite, never sqlite3 directly, and no time.sleep or long computation.")
+    # Stalls are measured by the grader, from outside the student's process: its loop is pinged every
+    # 10 ms, and an answer 50 ms late or more is a stall, counting the loop thread's CPU time and the
+    # time it was seen blocked in a call of its own, never its (or the grader's) waits for a core.
+    # sqlite3 called in a coroutine waits for the other connection's lock on the loop's thread: 0.48-0.54 s
+    # per call, measured with every core busy (load 10-16 on 2 cores). Blocking under THREAD_START is
+    # aiosqlite's own: connect() starts a thread and waits until it runs, up to 0.061 s with every core
+    # busy (the only stalls a correct solution showed, 1 grading in 48).
+    stalls = [s for s in observation.stalls if s["kind"] != "blocking" or s["seconds"] >= THREAD_START]
+    expect_responsive(stalls, prop,
+                      hint="sqlite3 blocks the thread it runs on, also while it waits for a database another "
+                           "connection has locked: use aiosqlite (it runs sqlite3 in its own thread) or "
+                           "asyncio.to_thread, never sqlite3 directly in a coroutine.")
