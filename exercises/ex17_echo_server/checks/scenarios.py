@@ -1,16 +1,17 @@
-"""Scenarios for the public checks of ex17 (run in the sandbox, real sockets on loopback).
+"""Scenarios for the public checks of ex17 (run by the grader; real sockets on the sandbox's loopback).
 
-Every client read is bounded by a timeout, so a server that never answers makes a
+The student's server listens inside the sandbox, which the grader cannot reach, so each
+test client is opened there by driver.py (``h.driver.connect(port)``) and comes back as
+the handles of its (StreamReader, StreamWriter): the scenario drives them call by call
+(``await writer.write(...)``, ``await reader.readline()``) and times them on its own
+clock. Every client read is bounded by a timeout, so a server that never answers makes a
 check fail instead of hanging.
 """
 
 import asyncio
 import contextlib
-import gc
-import re
-import warnings
 
-from gradekit.harness import scenario
+from gradekit.world import scenario
 
 HOST = "127.0.0.1"
 IO_TIMEOUT = 1.0  # seconds a client waits for any one reply
@@ -23,15 +24,17 @@ async def _start(h):
     except TimeoutError:
         raise RuntimeError("start_echo_server() did not return within 1 s: it must start the server and return "
                            "it (return the result of asyncio.start_server; do not await serve_forever())") from None
-    sockets = getattr(server, "sockets", None)
-    if not isinstance(server, asyncio.AbstractServer) or not sockets:
-        raise RuntimeError(f"start_echo_server() must return the asyncio.Server that asyncio.start_server "
-                           f"created, not {type(server).__name__}")
-    return server, sockets[0].getsockname()[1]
+    return server, await h.driver.port_of(server)
 
 
-async def _connect(port):
-    return await asyncio.wait_for(asyncio.open_connection(HOST, port), IO_TIMEOUT)
+async def _connect(h, port):
+    """A client's (reader, writer): handles of the streams the driver opened in the student's process."""
+    return await h.driver.connect(port, IO_TIMEOUT)
+
+
+async def _send(writer, data: bytes) -> None:
+    await writer.write(data)
+    await writer.drain()
 
 
 async def _readline(reader, timeout=IO_TIMEOUT):
@@ -44,14 +47,14 @@ async def _readline(reader, timeout=IO_TIMEOUT):
 
 
 async def _close_client(writer):
-    writer.close()
     with contextlib.suppress(Exception):
+        await writer.close()
         await asyncio.wait_for(writer.wait_closed(), IO_TIMEOUT)
 
 
 async def _shutdown(server):
     """close() + wait_closed(), bounded: True when it finished in time."""
-    server.close()
+    await server.close()
     try:
         await asyncio.wait_for(server.wait_closed(), IO_TIMEOUT)
     except TimeoutError:
@@ -65,10 +68,9 @@ async def echo_lines(h, lines: list[str]):
     server, port = await _start(h)
     received = []
     try:
-        reader, writer = await _connect(port)
+        reader, writer = await _connect(h, port)
         for line in lines:
-            writer.write(line.encode())
-            await writer.drain()
+            await _send(writer, line.encode())
             reply = await _readline(reader)
             received.append(reply)
             if reply is None:
@@ -79,28 +81,6 @@ async def echo_lines(h, lines: list[str]):
     return {"sent": lines, "received": received}
 
 
-_CONNECTION_KINDS = ("StreamWriter", "transport", "socket")  # most telling first
-_WHAT_IS_UNCLOSED = re.compile(r"unclosed[^<]*<[\w.]+")  # "unclosed transport <_SelectorSocketTransport"
-
-
-def _left_to_the_garbage_collector(caught) -> list[str]:
-    """The "unclosed ..." ResourceWarnings about connections among ``caught``, StreamWriter first.
-
-    Details vary by version and run (fds, ports), so only the class is kept:
-    "unclosed <StreamWriter transport=<...> reader=<...>>" becomes "unclosed <StreamWriter ...>".
-    """
-    found = []
-    for w in caught:
-        text = str(w.message)
-        if not (issubclass(w.category, ResourceWarning) and text.startswith("unclosed")):
-            continue
-        rank = next((i for i, kind in enumerate(_CONNECTION_KINDS) if kind in text), None)
-        if rank is not None:
-            what = _WHAT_IS_UNCLOSED.match(text)
-            found.append((rank, f"{what.group()} ...>" if what else text[:100]))
-    return [text for _, text in sorted(found)]
-
-
 @scenario(clock="real", limit=5.0)
 async def close_cleanly(h):
     """A client sends a line and closes its side; then the server is closed.
@@ -109,31 +89,28 @@ async def close_cleanly(h):
     collector when its StreamWriter is freed, with a ResourceWarning "unclosed
     <StreamWriter ...>": on Python 3.13 as soon as the handler returns (the writer's
     last reference goes), on 3.11 and 3.12 at some later collection (a reference cycle
-    keeps it). The scenario records those warnings and forces a collection once the
-    client is done, so the observation is the same on every version: the client's
-    view (end of stream or not) and the connections left to the garbage collector.
+    keeps it). The driver records those warnings in the student's process and forces a
+    collection once the client is done, so the observation is the same on every version:
+    the client's view (end of stream or not) and the connections left to the garbage collector.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ResourceWarning)
-        server, port = await _start(h)
+    await h.driver.record_warnings()
+    server, port = await _start(h)
+    try:
+        reader, writer = await _connect(h, port)
+        await _send(writer, b"bye\n")
+        await writer.write_eof()
         try:
-            reader, writer = await _connect(port)
-            writer.write(b"bye\n")
-            await writer.drain()
-            writer.write_eof()
-            try:
-                data = await asyncio.wait_for(reader.read(), IO_TIMEOUT)  # everything up to EOF
-                eof = True
-            except (TimeoutError, ConnectionError):
-                data, eof = b"", False
-            await _close_client(writer)
-            await h.sleep(0.05)
-            gc.collect()  # finalize any StreamWriter the handler dropped without closing it
-            await h.sleep(0)
-        finally:
-            started = h.now()
-            finished = await _shutdown(server)
-            close_seconds = round(h.now() - started, 3)
-        unclosed = _left_to_the_garbage_collector(caught)
+            data = await asyncio.wait_for(reader.read(), IO_TIMEOUT)  # everything up to EOF
+            eof = True
+        except (TimeoutError, ConnectionError):
+            data, eof = b"", False
+        await _close_client(writer)
+        await h.sleep(0.05)
+        await h.driver.collect_garbage()  # finalize any StreamWriter the handler dropped without closing it
+    finally:
+        started = h.now()
+        finished = await _shutdown(server)
+        close_seconds = round(h.now() - started, 3)
+    unclosed = await h.driver.unclosed_connections()
     return {"data": data.decode("utf-8", errors="replace"), "eof": eof, "unclosed": unclosed, "closed": finished,
             "close_seconds": close_seconds}
