@@ -7,10 +7,8 @@ check) and the spawn-per-check fallback:
 
 * a full correct submission (every exercise's reference) graded end to end: the
   median wall time of ``--runs`` runs, and its ratio to the fallback's;
-* the cost of one virtual-clock check (ex03's public scenario) run ``--checks`` times
-  on one sandbox, split into phases: fork to module imported (setup, limits, the
-  student's import), the scenario itself, the kill-and-clean after it, and what the
-  trusted side adds (pipes, framing, parsing);
+* the cost of one virtual-clock world check (ex03's public scenario) run ``--checks``
+  times on one sandbox, and of starting the sandbox;
 * the per-check cost of every scenario of the full submission, virtual-clock and
   real-time ones apart.
 
@@ -21,7 +19,6 @@ means something even on a busy machine; the absolute numbers do not.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -36,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 from gradekit.grading.runner import grade_submission  # noqa: E402
 from gradekit.kit import Kit  # noqa: E402
 from gradekit.sandbox import NamespaceSandbox, SpawnSandbox, namespaces_unavailable  # noqa: E402
+from gradekit.sources import load_source  # noqa: E402
+from gradekit.world.run import observe  # noqa: E402
 
 
 def full_submission(kit: Kit) -> Path:
@@ -56,90 +55,48 @@ def time_full(kit: Kit, folder: Path, isolation: str, runs: int, jobs: int) -> t
     return statistics.median(times), checks
 
 
-def ex03_request(kit: Kit) -> tuple[bytes, dict]:
+def _ex03(kit: Kit):
     scenarios = kit.public_checks("ex03_fetch_all") / "scenarios.py"
-    request = {"nonce": "bench", "module": "ex03_fetch_all", "scenario": "fetch_with_latencies",
-               "scenario_source": scenarios.read_text(encoding="utf-8"),
-               "params": {"latencies": {"a": 0.3, "b": 0.1, "c": 0.2}}}
-    return kit.reference("ex03_fetch_all").read_bytes(), request
-
-
-def _events(outcome) -> dict[str, float]:
-    found = {}
-    for line in outcome.results.decode().splitlines():
-        message = json.loads(line)
-        found[message["event"]] = message["real"]
-    return found
+    module = load_source("gradekit_bench_ex03", scenarios.read_text(encoding="utf-8"), str(scenarios))
+    return module.fetch_with_latencies, kit.reference("ex03_fetch_all").read_bytes()
 
 
 def per_check(kit: Kit, sandbox, count: int) -> dict[str, float]:
-    """Median milliseconds of one check and, where the sandbox reports them, of its phases."""
-    source, request = ex03_request(kit)
+    """Median milliseconds of one world check (ex03's public scenario), and of starting the sandbox."""
+    fn, source = _ex03(kit)
     started = time.perf_counter()
     if isinstance(sandbox, NamespaceSandbox):
         sandbox.start()
     startup = time.perf_counter() - started
-    rows: dict[str, list[float]] = {"total": [], "setup and import": [], "scenario": [], "kill and clean": [],
-                                    "trusted side": []}
+    totals = []
     for _ in range(count):
         started = time.perf_counter()
-        outcome = sandbox.run("ex03_fetch_all", source, request)
-        total = time.perf_counter() - started
-        rows["total"].append(total)
-        events, phases = _events(outcome), outcome.phases
-        if phases:
-            rows["setup and import"].append(events["imported"] - phases["forked"])
-            rows["scenario"].append(events["result"] - events["imported"])
-            rows["kill and clean"].append(phases["cleaned"] - events["result"])
-            rows["trusted side"].append(total - (phases["cleaned"] - phases["forked"]))
+        result = observe(sandbox, "ex03_fetch_all", source, fn, fn._gradekit_world,
+                         {"latencies": {"a": 0.3, "b": 0.1, "c": 0.2}})
+        totals.append(time.perf_counter() - started)
+        assert result.final.get("status") == "ok", result.final
     sandbox.close()
-    medians = {name: statistics.median(values) * 1000 for name, values in rows.items() if values}
-    medians["sandbox start"] = startup * 1000
-    return medians
-
-
-def _clock(request: dict) -> str:
-    """The scenario's clock ("virtual" or "real"), read from its declaration."""
-    from gradekit.harness.scenarios import load_source, provide_public_source
-
-    if request.get("public_source"):
-        provide_public_source(request["public_source"])
-    module = load_source("gradekit_bench_scenarios", request["scenario_source"])
-    return getattr(module, request["scenario"])._gradekit_scenario.clock
-
-
-class Recording:
-    """Wraps a sandbox and notes each run's scenario and wall time."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.isolation, self.runs = inner, inner.isolation, []
-
-    def run(self, module, source, request):
-        started = time.perf_counter()
-        outcome = self.inner.run(module, source, request)
-        self.runs.append((module, request["scenario"], _clock(request), time.perf_counter() - started))
-        return outcome
-
-    def close(self) -> None:
-        self.inner.close()
+    return {"total": statistics.median(totals) * 1000, "sandbox start": startup * 1000}
 
 
 def scenario_costs(kit: Kit, folder: Path) -> list[tuple[str, str, str, float]]:
-    import gradekit.grading.runner as runner
+    """(exercise, scenario, clock, seconds) of every world check of one grading (one worker)."""
+    import gradekit.grading.plugin as plugin
 
-    recorders = []
-    original = runner.choose_sandbox
+    runs, original = [], plugin.observe
 
-    def recording(*args, **kwargs):
-        recorders.append(Recording(original(*args, **kwargs)))
-        return recorders[-1]
+    def recording(sandbox, module, source, fn, spec, params, **kwargs):
+        started = time.perf_counter()
+        result = original(sandbox, module, source, fn, spec, params, **kwargs)
+        runs.append((module, fn.__name__, spec.clock, time.perf_counter() - started))
+        return result
 
-    runner.choose_sandbox = recording
+    plugin.observe = recording
     try:
         grade_submission(kit, folder, jobs=1)
     finally:
-        runner.choose_sandbox = original
-    return [run for recorder in recorders for run in recorder.runs]
+        plugin.observe = original
+    return runs
 
 
 def main() -> None:
@@ -166,9 +123,9 @@ def main() -> None:
     print(f"  namespaces (zygote, fork per check) {ns_full:7.2f} s")
     print(f"  process (spawn per check)           {spawn_full:7.2f} s   ratio spawn/namespaces {spawn_full / ns_full:.1f}x")
     print(f"\n(load average when done: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
-    print(f"\nOne virtual-clock check (ex03 public scenario), median of {args.checks}, milliseconds:")
+    print(f"\nOne virtual-clock world check (ex03 public scenario), median of {args.checks}, milliseconds:")
     print(f"  {'':22}{'namespaces':>12}{'process':>12}")
-    for name in ("total", "setup and import", "scenario", "kill and clean", "trusted side", "sandbox start"):
+    for name in ("total", "sandbox start"):
         left, right = ns_check.get(name), spawn_check.get(name)
         print(f"  {name:22}{left if left is not None else float('nan'):12.1f}"
               f"{right if right is not None else float('nan'):12.1f}")
@@ -176,7 +133,7 @@ def main() -> None:
     virtual = [c for _, _, clock, c in costs if clock == "virtual"]
     real = [(m, s, c) for m, s, clock, c in costs if clock == "real"]
     print(f"\nScenario runs of one full submission (namespaces, one worker): {len(costs)} runs "
-          f"(identical runs shared), {sum(c for *_, c in costs):.2f} s in the sandbox")
+          f"(identical runs shared), {sum(c for *_, c in costs):.2f} s in all")
     print(f"  virtual-clock runs: {len(virtual)}, median {statistics.median(virtual) * 1000:.1f} ms, "
           f"max {max(virtual) * 1000:.1f} ms")
     print(f"  real-time runs ({', '.join(sorted({m[:4] for m, _, _ in real}))}): {len(real)}, "

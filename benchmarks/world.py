@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gradekit.harness.scenarios import load_source  # noqa: E402
+from gradekit.sources import load_source  # noqa: E402
 from gradekit.kit import Kit  # noqa: E402
 from gradekit.sandbox import choose_sandbox  # noqa: E402
 from gradekit.world.run import observe  # noqa: E402

@@ -80,7 +80,7 @@ BACKDOOR_ENGINE_AND_PACKAGES = '''
     import glob, os, site
 
     PAYLOAD = "\\nimport os as _os\\n_os.environ['GRADEKIT_BACKDOOR'] = '1'\\n"
-    for name in ("gradekit/__init__.py", "gradekit/harness/child.py", "gradekit/grading/plugin.py",
+    for name in ("gradekit/__init__.py", "gradekit/harness/driver.py", "gradekit/grading/plugin.py",
                  "gradekit/grading/runner.py", "gradekit/sandbox/__init__.py"):
         try:
             with open(os.path.join(KIT, name), "a", encoding="utf-8") as f:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from gradekit.harness.fakes import FakeCallable, Outcome, Recorder
+from gradekit.world.fakes import FakeCallable, Outcome, Recorder
 
 
 def _recorder() -> Recorder:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.grading.observation import Observation
-from gradekit.harness.scenarios import load_source
+from gradekit.sources import load_source
 from gradekit.sandbox import choose_sandbox
 from gradekit.world.protocol import MAX_MESSAGE, FrameReader, Tampered, decode_value, encode_value, frame
 from gradekit.world.run import observe

@@ -1,17 +1,16 @@
-"""What came back from one sandboxed scenario, judged only on the trusted side.
+"""What the world saw of one scenario, judged only on the trusted side.
 
-Everything in a child's report is untrusted: :meth:`Observation.from_outcome` passes
-every string a check or a report may show (error type, message and location, stall
-locations, hygiene lines, printed output) through :func:`gradekit.report.sanitize.clean`,
-which strips terminal escapes and control characters and caps the length. Only the
-scenario's returned ``value`` (and ``events``) stay as the child sent them: they are
-data for the checks, and whatever a check quotes from them is cleaned again when its
-feedback enters the report.
+The world's records are its own, but strings in them may come from the student's
+process (exception types, messages and locations, stall locations, hygiene lines,
+printed output): :meth:`Observation.from_world` passes every string a check or a report
+may show through :func:`gradekit.report.sanitize.clean`, which strips terminal escapes
+and control characters and caps the length. The scenario's returned ``value`` (and
+``events``) stay as they are: they are data for the checks, and whatever a check quotes
+from them is cleaned again when its feedback enters the report.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,6 @@ from gradekit.grading.feedback import CheckFailure
 from gradekit.report.sanitize import clean
 from gradekit.sandbox import ChildOutcome
 
-FINAL_EVENTS = ("result", "import_error", "stalled")
 EXCERPT = 400  # output excerpts quoted in a reason
 MESSAGE = 400  # exception messages
 WHERE = 200  # locations ("ex03_fetch_all.py:11 in polite"), exception type names, stall kinds
@@ -97,7 +95,7 @@ class Observation:
         final = _clean_final(result.final)
         event = final.get("event")
         if event == "crashed":
-            outcome = result.outcome or ChildOutcome(None, False, "", "", b"", 0.0)
+            outcome = result.outcome or ChildOutcome(None, False, "", "", 0.0)
             imported = bool(final.get("imported"))
             return cls(scenario, "crashed" if imported else "import_error", final, result.outcome,
                        _silent_exit_reason(outcome, imported))
@@ -105,28 +103,6 @@ class Observation:
             return cls(scenario, "tampered", final, result.outcome, final.get("reason", ""), flag=final.get("reason", ""))
         status = {"import_error": "import_error", "stalled": "stalled"}.get(event, final.get("status", "crashed"))
         return cls(scenario, status, final, result.outcome, _reason(status, final))
-
-    @classmethod
-    def from_outcome(cls, scenario: str, nonce: str, outcome: ChildOutcome) -> Observation:
-        imported, final = False, None
-        for line in outcome.results.decode("utf-8", errors="replace").splitlines():
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(message, dict) or message.get("nonce") != nonce:
-                continue
-            if message.get("event") == "imported":
-                imported = True
-            elif message.get("event") in FINAL_EVENTS:
-                final = message
-                break
-        if final is None:
-            return cls(scenario, "crashed" if imported else "import_error", {}, outcome,
-                       _silent_exit_reason(outcome, imported))
-        final = _clean_final(final)
-        status = {"import_error": "import_error", "stalled": "stalled"}.get(final["event"], final.get("status", "crashed"))
-        return cls(scenario, status, final, outcome, _reason(status, final))
 
     # -- data for graders -------------------------------------------------
     @property

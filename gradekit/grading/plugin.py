@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +13,7 @@ from gradekit.grading.checks import MARKER
 from gradekit.grading.feedback import CheckFailure
 from gradekit.grading.observation import Observation
 from gradekit.report.model import CheckResult
-from gradekit.harness.scenarios import load_source
+from gradekit.sources import load_source
 from gradekit.sandbox import Sandbox, Workspace
 from gradekit.world.run import observe
 
@@ -72,24 +71,12 @@ class GradingSession:
         return self._modules[scenarios]
 
     def _observe(self, exercise_id: str, scenarios: Path, scenario: str, params: dict) -> Observation:
+        """Run ``scenario`` of ``scenarios`` in a new world, against the submission's module in the sandbox."""
         fn = getattr(self._scenario_module(exercise_id, scenarios), scenario, None)
         spec = getattr(fn, "_gradekit_world", None)
-        if spec is not None:
-            return self._observe_in_world(exercise_id, scenario, fn, spec, params)
-        public = self.public_scenarios.get(exercise_id)
-        nonce = secrets.token_hex(16)
-        # The kit's files are not visible in the sandbox: the scenario code travels with the request.
-        request = {"nonce": nonce, "module": exercise_id, "scenario": scenario, "params": params,
-                   "scenario_source": self._text(scenarios),
-                   "public_source": self._text(public) if public is not None and public.is_file() else None}
-        source = (self.workspace.path / f"{exercise_id}.py").read_bytes()
-        observation = Observation.from_outcome(scenario, nonce, self.sandbox.run(exercise_id, source, request))
-        if observation.status == "import_error":
-            self.import_failures[exercise_id] = observation
-        return observation
-
-
-    def _observe_in_world(self, exercise_id: str, scenario: str, fn, spec, params: dict) -> Observation:
+        if spec is None:
+            raise LookupError(f"{scenarios} has no scenario {scenario!r} (an async def marked @scenario from "
+                              "gradekit.world)")
         public = self.public_scenarios.get(exercise_id)
         driver = public.parent / "driver.py" if public is not None else None
         source = (self.workspace.path / f"{exercise_id}.py").read_bytes()

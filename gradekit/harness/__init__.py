@@ -1,11 +1,6 @@
-"""Code that runs inside the sandboxed child, beside the student's module.
+"""Code that runs inside the sandboxed student's process, beside the student's module.
 
-Grader scenario files import from here: :func:`scenario` to declare a scenario and
-:class:`Harness` (passed to every scenario) for fakes, the clock and the event log.
-Nothing in this package decides a score; it only records observations.
+Only the driver (:mod:`gradekit.harness.driver`) and its end of the link to the world
+(:mod:`gradekit.harness.link`): scenarios, fakes and records live in the world
+(:mod:`gradekit.world`), on the trusted side. Nothing in this package decides a score.
 """
-
-from gradekit.harness.fakes import Call, FakeCallable, InFlight
-from gradekit.harness.scenarios import Harness, public_scenarios, scenario
-
-__all__ = ["Call", "FakeCallable", "Harness", "InFlight", "public_scenarios", "scenario"]

@@ -23,6 +23,7 @@ import functools
 import importlib
 import inspect
 import io
+import json
 import os
 import sys
 import threading
@@ -34,7 +35,7 @@ from gradekit.harness import realtime
 from gradekit.harness.hygiene import HygieneProbe
 from gradekit.harness.link import ChildLink, LinkClosed
 from gradekit.harness.loop import VIRTUAL_EPOCH, VIRTUAL_WALL_EPOCH, GradingLoop, VirtualClock, install_loop_factory
-from gradekit.harness.scenarios import MissingFromModule, load_source
+from gradekit.sources import load_source
 
 OUTPUT_CAP = 64 << 10  # characters of printed output sent to the world
 
@@ -51,12 +52,16 @@ class DriverRequest:
     import_limit: float = 5.0
 
 
+class MissingFromModule(BaseException):
+    """The student's module lacks a name the world called (the world rebuilds it by name and ends the scenario)."""
+
+
 class LinkedLoop(GradingLoop):
     """A grading loop whose virtual clock belongs to the world."""
 
     def __init__(self, clock: VirtualClock | None, link: ChildLink) -> None:
         self._link = link
-        super().__init__(clock, monitor=None)
+        super().__init__(clock)
         self._link_fd = link.sock.fileno()
         self.add_reader(self._link_fd, self._pump)
         #: When the loop last stopped waiting (None while it waits): read by the Locator thread.
@@ -71,9 +76,6 @@ class LinkedLoop(GradingLoop):
                 self.running_since = realtime.perf_counter()
 
         self._selector.select = timed
-
-    def _time(self) -> float:
-        return self._clock.now if self._clock is not None else realtime.monotonic()
 
     def _pump(self) -> None:
         try:
@@ -352,3 +354,11 @@ def run(request: DriverRequest, link_fd: int, engine_path: str | None = None) ->
         with contextlib.suppress(Exception):
             warnings.resetwarnings()
         os._exit(0)
+
+
+def main(engine_path: str | None = None) -> None:
+    """Spawn-per-check entry (the fallback sandbox): one JSON line on stdin, the link's fd in it."""
+    raw = json.loads(sys.stdin.readline())
+    sys.stdin.close()
+    sys.stdin = io.StringIO()
+    run(DriverRequest(**raw["driver"]), raw["link_fd"], engine_path)

@@ -16,7 +16,6 @@ class Limits:
     processes: int = 64  # processes and threads of one check (namespaces only, see apply)
     tmp_bytes: int = 64 << 20  # the sandbox's private /tmp, which holds the check's folder
     output_bytes: int = 64 << 10  # per stream, then "… truncated"
-    result_bytes: int = 4 << 20  # the result pipe; a longer report is cut and so fails to parse
 
     def apply(self, *, count_processes: bool = False) -> None:
         """Set the rlimits of the calling process (the check's child, before student code).

@@ -146,13 +146,12 @@ class Zygote:
         self.answers = answers_r
         self.log = Capture(8 << 10)  # the zygote's own stdout and stderr, for diagnosis
 
-    def call(self, job: dict, link: socket.socket | None = None) -> dict | None:
-        """Send one job (and its link to the world); its answer, or None when the sandbox died or overran."""
-        if link is not None:
-            try:
-                socket.send_fds(self.links, [b"L"], [link.fileno()])
-            except OSError:
-                return None
+    def call(self, job: dict, link: socket.socket) -> dict | None:
+        """Send one job and its link to the world; its answer, or None when the sandbox died or overran."""
+        try:
+            socket.send_fds(self.links, [b"L"], [link.fileno()])
+        except OSError:
+            return None
         body = json.dumps(job).encode()
         return self.answer(self.limits.wall_seconds + GRACE_SECONDS, send=HEADER.pack(len(body)) + body)
 
@@ -276,17 +275,16 @@ class NamespaceSandbox:
         """The fd number the check's process will have ``link`` as."""
         return LINK_FD
 
-    def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
-        """Run one check of ``module`` (its source given) in the sandbox.
+    def run(self, module: str, source: bytes, request: dict, link: socket.socket) -> ChildOutcome:
+        """Run one check of ``module`` (its source given) in the sandbox, driven by a world over ``link``.
 
-        With ``link`` (the student's end of a world's socket), ``request`` is a
-        :class:`gradekit.harness.driver.DriverRequest` as a dict and the check is run by the world.
+        ``request`` is a :class:`gradekit.harness.driver.DriverRequest` as a dict; ``link`` is
+        the student's end of the world's socket, passed to the check's process.
         """
         zygote = self.start()
         started = time.monotonic()
-        job = {"module": module, "source": base64.b64encode(source).decode(), "limits": self.limits.as_dict()}
-        job["driver" if link is not None else "request"] = request
-        answer = zygote.call(job, link)
+        answer = zygote.call({"module": module, "source": base64.b64encode(source).decode(), "driver": request,
+                              "limits": self.limits.as_dict()}, link)
         outcome = _outcome(answer, time.monotonic() - started)
         if answer is None:
             self.close()  # late or dead: the next check gets a fresh sandbox
@@ -308,15 +306,13 @@ def _b64(answer: dict, key: str, cap: int) -> bytes:
 def _outcome(answer: dict | None, wall: float) -> ChildOutcome:
     """The zygote's answer as a ChildOutcome; anything malformed reads as a silent crash."""
     if not isinstance(answer, dict):
-        return ChildOutcome(returncode=None, timed_out=True, stdout="", stderr="", results=b"",
-                            wall_seconds=round(wall, 3))
+        return ChildOutcome(returncode=None, timed_out=True, stdout="", stderr="", wall_seconds=round(wall, 3))
     returncode = answer.get("returncode")
     return ChildOutcome(
         returncode=returncode if isinstance(returncode, int) else None,
         timed_out=answer.get("timed_out") is True,
         stdout=_b64(answer, "stdout", 1 << 20).decode("utf-8", errors="replace"),
         stderr=_b64(answer, "stderr", 1 << 20).decode("utf-8", errors="replace"),
-        results=_b64(answer, "results", 8 << 20),
         wall_seconds=round(wall, 3),
         phases={k: v for k, v in (answer.get("phases") or {}).items() if isinstance(v, float)}
         if isinstance(answer.get("phases"), dict) else {},

@@ -30,7 +30,6 @@ class ChildOutcome:
     timed_out: bool
     stdout: str
     stderr: str
-    results: bytes  # raw content of the result pipe, judged by the caller
     wall_seconds: float
     phases: dict[str, float] = field(default_factory=dict)  # real clock readings, for benchmarks only
 
@@ -62,33 +61,22 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits, link: socket.socket | None = None
-              ) -> ChildOutcome:
-    """Start ``argv`` in ``cwd`` and send it ``request`` (plus ``result_fd``) as one JSON line.
-
-    With ``link`` (the student's end of a world's socket), ``request`` is a driver request.
-    """
-    result_r, result_w = os.pipe()
-    if link is not None:
-        stdin = (json.dumps({"driver": request, "link_fd": link.fileno()}) + "\n").encode()
-    else:
-        stdin = (json.dumps({**request, "result_fd": result_w}) + "\n").encode()
+def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits, link: socket.socket) -> ChildOutcome:
+    """Start ``argv`` in ``cwd`` and send it the driver ``request`` and ``link``'s fd as one JSON line."""
+    stdin = (json.dumps({"driver": request, "link_fd": link.fileno()}) + "\n").encode()
     started = time.monotonic()
-    try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=clean_environment(cwd),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            pass_fds=(result_w,) if link is None else (result_w, link.fileno()),
-            process_group=0,
-            preexec_fn=limits.apply,
-            close_fds=True,
-        )
-    finally:
-        os.close(result_w)
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=clean_environment(cwd),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(link.fileno(),),
+        process_group=0,
+        preexec_fn=limits.apply,
+        close_fds=True,
+    )
     pgid = proc.pid
     try:
         proc.stdin.write(stdin)
@@ -96,13 +84,11 @@ def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits, link: s
     except BrokenPipeError:
         pass
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
-    streams = {out_fd: Capture(limits.output_bytes), err_fd: Capture(limits.output_bytes),
-               result_r: Capture(limits.result_bytes)}
+    streams = {out_fd: Capture(limits.output_bytes), err_fd: Capture(limits.output_bytes)}
     timed_out = pump(streams, started + limits.wall_seconds, exited=lambda: proc.poll() is not None,
                      kill=lambda: _kill_group(pgid))
     _kill_group(pgid)
     returncode = proc.wait()
-    os.close(result_r)
     proc.stdout.close()
     proc.stderr.close()
     return ChildOutcome(
@@ -110,7 +96,6 @@ def run_child(argv: list[str], cwd: Path, request: dict, limits: Limits, link: s
         timed_out=timed_out,
         stdout=streams[out_fd].text(),
         stderr=streams[err_fd].text(),
-        results=bytes(streams[result_r].data),
         wall_seconds=round(time.monotonic() - started, 3),
     )
 
@@ -128,7 +113,7 @@ def harness_command() -> list[str]:
     bootstrap = (
         f"import sys; p = {engine_parent!r}; added = p not in sys.path\n"
         "if added: sys.path.append(p)\n"
-        "from gradekit.harness.child import main; main(engine_path=p if added else None)"
+        "from gradekit.harness.driver import main; main(engine_path=p if added else None)"
     )
     return [sys.executable, "-I", "-c", bootstrap]
 
@@ -151,7 +136,7 @@ class SpawnSandbox:
         """The fd number the check's process will have ``link`` as (``pass_fds`` keeps it)."""
         return link.fileno()
 
-    def run(self, module: str, source: bytes, request: dict, link: socket.socket | None = None) -> ChildOutcome:
+    def run(self, module: str, source: bytes, request: dict, link: socket.socket) -> ChildOutcome:
         folder = Path(tempfile.mkdtemp(prefix="gradekit-run-"))
         try:
             (folder / f"{module}.py").write_bytes(source)

@@ -1,18 +1,19 @@
 """PID 1 of a submission's sandbox: imports the harness once, forks one child per check.
 
 Runs *inside* the namespaces (see :mod:`gradekit.sandbox.namespaces`), started as
-``python -I -c "...; from gradekit.sandbox.zygote import main; main(answers_fd)"``.
+``python -I -c "...; from gradekit.sandbox.zygote import main; main(answers_fd, links_fd)"``.
 Jobs arrive on stdin and answers leave on ``answers_fd``, each a length-prefixed JSON
 frame:
 
 * first, unasked: ``{"ready": true}`` once the harness is imported;
-* job: ``{"module", "source" (base64), "request", "limits"}``;
-* answer: ``{"returncode", "timed_out", "stdout", "stderr", "results" (base64), "wall_seconds"}``.
+* job: ``{"module", "source" (base64), "driver" (a DriverRequest), "limits"}``, and with it,
+  on ``links_fd``, the check's end of its link to the world (``SCM_RIGHTS``);
+* answer: ``{"returncode", "timed_out", "stdout", "stderr", "wall_seconds"}``.
 
-For each check it empties ``/tmp`` and forks; the child reads the job itself (the
-zygote never holds a job, so no later check finds one in the memory it inherits),
+For each check it empties ``/tmp`` and forks; the child reads the job and its link itself
+(the zygote never holds a job, so no later check finds one in the memory it inherits),
 writes the student's module into ``/tmp/check``, tells the zygote its limits, applies
-them and runs :func:`gradekit.harness.child.run_check`. Because the zygote is the namespace's
+them and runs the driver (:func:`gradekit.harness.driver.run`). Because the zygote is the namespace's
 init, ``kill(-1, SIGKILL)`` after each check ends every process the check started,
 daemons in a new session included, and nothing the check runs can kill or stop the
 zygote (the kernel drops signals to an init from inside its namespace unless it
@@ -36,7 +37,7 @@ import struct
 import sys
 import time
 
-from gradekit.harness import child, driver
+from gradekit.harness import driver
 from gradekit.sandbox.capture import Capture, pump
 from gradekit.sandbox.limits import Limits
 
@@ -125,13 +126,13 @@ def kill_all_but_me() -> None:
             return
 
 
-def _child(pipes: tuple[int, int, int, int], links_fd: int) -> None:
-    """In the forked child: read this check's job, tell the zygote its limits, set up, run.
+def _child(pipes: tuple[int, int, int], links_fd: int) -> None:
+    """In the forked child: read this check's job and link, tell the zygote its limits, set up, run.
 
-    The job (the student's module and the scenarios' source) is read here, never by the
-    zygote, so no later check can find it in the memory it inherits from the zygote.
+    The job (the student's module) is read here, never by the zygote, so no later check
+    can find it in the memory it inherits from the zygote.
     """
-    control_w, result_w, out_w, err_w = pipes
+    control_w, out_w, err_w = pipes
     try:
         frame = read_frame(REQUESTS_FD)
         if frame is None:
@@ -142,22 +143,19 @@ def _child(pipes: tuple[int, int, int, int], links_fd: int) -> None:
         os.mkdir(folder)
         with open(os.path.join(folder, f"{job['module']}.py"), "wb") as f:
             f.write(base64.b64decode(job["source"]))
-        link = _receive_link(links_fd) if "driver" in job else None
+        link = _receive_link(links_fd)
         write_frame(control_w, json.dumps(limits.as_dict()).encode())
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
-        os.dup2(result_w, 3)
-        if link is not None:
-            os.dup2(link, LINK_FD)
-        os.closerange(LINK_FD + (link is not None), 1 << 16)
+        os.dup2(link, LINK_FD)
+        os.closerange(LINK_FD + 1, 1 << 16)
+        os.closerange(3, LINK_FD)
         _set_dumpable(True)  # the zygote stays untraceable; the check's own process need not be
         os.chdir(folder)
         limits.apply(count_processes=True)
-        if link is not None:
-            driver.run(driver.DriverRequest(**job["driver"]), LINK_FD)
-        child.run_check(child.Request(**job["request"]), 3)
+        driver.run(driver.DriverRequest(**job["driver"]), LINK_FD)
     finally:
         os._exit(70)
 
@@ -179,7 +177,7 @@ def _receive_link(links_fd: int) -> int:
 def run_next(links_fd: int) -> dict | None:
     """Fork a child for the next job and supervise it; its answer, or None at end of input."""
     wipe(SCRATCH)
-    pipes = [os.pipe() for _ in range(4)]  # control, result, stdout, stderr
+    pipes = [os.pipe() for _ in range(3)]  # control, stdout, stderr
     forked_at = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -188,7 +186,7 @@ def run_next(links_fd: int) -> dict | None:
         _child(tuple(w for _, w in pipes), links_fd)
     for _, write_end in pipes:
         os.close(write_end)
-    control_r, result_r, out_r, err_r = (r for r, _ in pipes)
+    control_r, out_r, err_r = (r for r, _ in pipes)
     try:
         header = read_frame(control_r)  # the job arrived, or the child is gone
     except ProtocolError:
@@ -197,7 +195,7 @@ def run_next(links_fd: int) -> dict | None:
     started = time.monotonic()
     if header is None:
         kill_all_but_me()
-        for fd in (result_r, out_r, err_r):
+        for fd in (out_r, err_r):
             os.close(fd)
         return None
     limits = Limits(**json.loads(header))
@@ -213,8 +211,7 @@ def run_next(links_fd: int) -> dict | None:
                 status.append(code)
         return bool(status)
 
-    streams = {out_r: Capture(limits.output_bytes), err_r: Capture(limits.output_bytes),
-               result_r: Capture(limits.result_bytes)}
+    streams = {out_r: Capture(limits.output_bytes), err_r: Capture(limits.output_bytes)}
     deadline = started + limits.wall_seconds
     timed_out = pump(streams, deadline, exited, kill_all_but_me)
     # The pipes close a moment before the child can be reaped (or long before, if it
@@ -231,7 +228,6 @@ def run_next(links_fd: int) -> dict | None:
         "timed_out": timed_out,
         "stdout": base64.b64encode(streams[out_r].raw()).decode(),
         "stderr": base64.b64encode(streams[err_r].raw()).decode(),
-        "results": base64.b64encode(bytes(streams[result_r].data)).decode(),
         "wall_seconds": round(time.monotonic() - started, 3),
         "phases": {"forked": forked_at, "cleaned": time.perf_counter()},  # for benchmarks
     }

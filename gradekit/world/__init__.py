@@ -5,8 +5,8 @@ A grader's ``scenarios.py`` declares world scenarios with :func:`scenario`; each
 sandbox with ``await h.student.name(...)``. See ``docs/authoring.md``.
 """
 
-from gradekit.harness.fakes import Outcome
+from gradekit.world.fakes import Outcome
 from gradekit.world.remote import MissingFromModule, RemoteError
-from gradekit.world.scenario import ScenarioSpec, scenario
+from gradekit.world.scenario import ScenarioSpec, public_scenarios, scenario
 
-__all__ = ["MissingFromModule", "Outcome", "RemoteError", "ScenarioSpec", "scenario"]
+__all__ = ["MissingFromModule", "Outcome", "RemoteError", "ScenarioSpec", "public_scenarios", "scenario"]

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from gradekit.harness.fakes import Behaviour, FakeCallable, Outcome, Recorder
+from gradekit.world.fakes import Behaviour, FakeCallable, Outcome, Recorder
 from gradekit.world.remote import RemoteNamespace
 from gradekit.world.world import BlockingFake, World, WorldObject, token
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from gradekit.sources import load_source
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,16 @@ def scenario(fn: Callable | None = None, *, clock: str = "virtual", debug: bool 
         return f
 
     return mark(fn) if fn is not None else mark
+
+
+def public_scenarios(grader_file: str) -> ModuleType:
+    """The public ``scenarios.py`` of the exercise whose hidden grader file is ``grader_file``.
+
+    Hidden scenarios reuse the public module's fakes and helpers instead of copying
+    them: ``graders/<id>/scenarios.py`` gets ``exercises/<id>/checks/scenarios.py``. Both
+    run in the world, on the trusted side, where the kit's files are.
+    """
+    grader = Path(grader_file).resolve()
+    path = grader.parents[2] / "exercises" / grader.parent.name / "checks" / "scenarios.py"
+    return load_source(f"gradekit_public_scenarios_{grader.parent.name}", path.read_text(encoding="utf-8"),
+                       str(path))

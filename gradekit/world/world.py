@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradekit.harness import realtime
-from gradekit.harness.fakes import FakeCallable
+from gradekit.world.fakes import FakeCallable
 from gradekit.harness.loop import VIRTUAL_EPOCH
 from gradekit.world.protocol import (MAX_MESSAGES, FrameReader, Tampered, check_child_message, decode_value,
                                      encode_value, frame)

@@ -5,7 +5,7 @@ The ticker and the "no current event loop" set-up live in the public
 every tick and every write is stamped here, on the world's clock.
 """
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import Outcome, scenario
 from gradekit.world.remote import RemoteHandle
 

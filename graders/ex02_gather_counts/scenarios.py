@@ -1,6 +1,6 @@
 """Scenarios for the hidden checks of ex02 (run by the world)."""
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

@@ -7,7 +7,7 @@ ended (returned, raised, cancelled) is stamped on the world's clock.
 
 import asyncio
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

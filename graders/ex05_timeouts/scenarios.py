@@ -3,7 +3,7 @@
 ``fetch_with`` comes from the public scenarios (exercises/ex05_timeouts/checks/scenarios.py).
 """
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

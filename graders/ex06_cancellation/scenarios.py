@@ -7,7 +7,7 @@ connection as a proxy whose methods run in the world.
 
 import asyncio
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

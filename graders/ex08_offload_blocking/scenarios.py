@@ -6,7 +6,7 @@ flight at once. ``returned`` comes from the public scenarios
 (exercises/ex08_offload_blocking/checks/scenarios.py).
 """
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import Outcome, scenario
 
 _public = public_scenarios(__file__)

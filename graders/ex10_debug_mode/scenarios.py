@@ -4,7 +4,7 @@
 (exercises/ex10_debug_mode/checks/scenarios.py).
 """
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

@@ -6,7 +6,7 @@ a caller of the world that enters the student's limiter remotely and notes when 
 
 import asyncio
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

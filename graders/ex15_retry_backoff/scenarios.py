@@ -6,7 +6,7 @@
 
 import asyncio
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import MissingFromModule, scenario
 
 _public = public_scenarios(__file__)

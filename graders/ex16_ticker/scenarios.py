@@ -5,7 +5,7 @@ which tasks are left running is read in the student's process by the public
 ``exercises/ex16_ticker/checks/driver.py``.
 """
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

@@ -9,7 +9,7 @@ student's process by the public driver (exercises/ex17_echo_server/checks/driver
 
 import asyncio
 
-from gradekit.harness import public_scenarios
+from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

@@ -5,8 +5,8 @@ Jobs are the integers 0, 1, 2 …; the world's ``handle`` waits ``latencies[job]
 public scenarios (exercises/ex18_graceful_shutdown/checks/scenarios.py).
 """
 
-from gradekit.harness import public_scenarios
-from gradekit.harness.fakes import Outcome
+from gradekit.world import public_scenarios
+from gradekit.world import Outcome
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)

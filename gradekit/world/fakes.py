@@ -1,8 +1,8 @@
 """Grader-owned stand-ins for the ``fetch``/``job``/``op``/``send`` callables.
 
-They record every call (argument, start and end on the loop clock, how it
-ended) and how many are in flight, using only the clocks and ``asyncio.sleep``
-captured before the student's module was imported.
+They live in the world: the student's code calls them through proxies, and they record
+every call (argument, start and end on the world's clock, how it ended) and how many
+are in flight.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradekit.harness import realtime
 
 
 @dataclass
@@ -91,7 +90,7 @@ class FakeCallable:
         self._recorder.inflight.enter()
         try:
             if outcome.latency > 0:
-                await realtime.async_sleep(outcome.latency)
+                await asyncio.sleep(outcome.latency)
             if outcome.error is not None:
                 call.outcome = "raised"
                 raise outcome.error
