@@ -8,7 +8,7 @@ and the world records when each job started and how it ended.
 
 import asyncio
 
-from gradekit.harness.fakes import Outcome
+from gradekit.world import Outcome
 from gradekit.world import scenario
 
 STOP_BOUND = 30.0  # seconds on the world's clock the scenario waits for stop() before giving up on it
