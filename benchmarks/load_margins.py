@@ -1,11 +1,11 @@
 """Figures behind the real-time margins: every correct solution graded while every core is busy.
 
-    python benchmarks/load_margins.py                                   # ex08, ex09, ex17: 3 rounds
+    python benchmarks/load_margins.py                                   # ex09, ex17: 3 rounds
     python benchmarks/load_margins.py --exercise ex18 --rounds 5 --hogs 4
 
 For each scenario the checks ran on a reference or an alternative: the largest value seen
-of every number the scenario returned (heartbeat gaps, elapsed times, batch durations), the
-longest stall the child put down to the student's code, and the child's wall time. A margin
+of every number the scenario returned (elapsed times, batch durations), the longest stall
+the world measured, and the student's process's wall time. A margin
 is a check's bound against these. Prints figures; asserts nothing (``grade.py check
 --repeat N --stress`` is the test).
 """
@@ -28,7 +28,7 @@ from gradekit.sandbox import Workspace  # noqa: E402
 from gradekit.selfcheck import _subjects  # noqa: E402
 from gradekit.stress import Hogs  # noqa: E402
 
-REAL_TIME = ["ex08_offload_blocking", "ex09_async_db", "ex17_echo_server"]
+REAL_TIME = ["ex09_async_db", "ex17_echo_server"]  # the exercises on the real clock
 
 
 def _observe_one(args: tuple[str, str, str]) -> list[dict]:
@@ -57,7 +57,7 @@ def _observe_one(args: tuple[str, str, str]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--exercise", action="append", help="repeatable (default: ex08, ex09, ex17)")
+    parser.add_argument("--exercise", action="append", help="repeatable (default: ex09, ex17)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--hogs", type=int, default=None, help="busy processes (default: one per core)")
     parser.add_argument("--jobs", type=int, default=2)
