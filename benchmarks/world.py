@@ -29,19 +29,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from gradekit.sources import load_source  # noqa: E402
 from gradekit.kit import Kit  # noqa: E402
 from gradekit.sandbox import choose_sandbox  # noqa: E402
 from gradekit.world.run import observe  # noqa: E402
-
-
-def references(kit: Kit) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="gradekit-bench-"))
-    for exercise_id in kit.exercise_ids():
-        shutil.copyfile(kit.reference(exercise_id), folder / f"{exercise_id}.py")
-    return folder
+from sandbox import full_submission  # noqa: E402  (benchmarks/sandbox.py: every reference in a folder)
 
 
 def grade_cli(tree: Path, folder: Path, runs: int) -> tuple[float, int, float]:
@@ -85,7 +79,7 @@ def main() -> None:
     parser.add_argument("--baseline", default="e3a0fc0")
     args = parser.parse_args()
     kit = Kit.at(ROOT)
-    folder = references(kit)
+    folder = full_submission(kit)
     baseline = Path(tempfile.mkdtemp(prefix="gradekit-baseline-")) / "tree"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), args.baseline],
                    check=True, capture_output=True)
