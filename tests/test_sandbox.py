@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import time
 
@@ -9,7 +10,9 @@ from gradekit.sandbox import Limits, run_child
 
 
 def _run(code: str, tmp_path, **limits):
-    return run_child([sys.executable, "-c", code], tmp_path, {}, Limits(**limits))
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        return run_child([sys.executable, "-c", code], tmp_path, {}, Limits(**limits), theirs)
 
 
 def test_output_is_capped_with_a_marker_while_the_child_runs_to_the_end(tmp_path):
@@ -42,7 +45,11 @@ def test_the_environment_is_clean(tmp_path, monkeypatch):
     assert "PATH" in outcome.stdout
 
 
-def test_the_request_arrives_on_stdin_with_the_result_pipe(tmp_path):
-    code = "import json, os, sys\nreq = json.loads(sys.stdin.readline())\nos.write(req['result_fd'], b'hello')"
-    outcome = run_child([sys.executable, "-c", code], tmp_path, {"x": 1}, Limits())
-    assert outcome.results == b"hello"
+def test_the_request_arrives_on_stdin_with_the_link(tmp_path):
+    code = ("import json, os, sys\nreq = json.loads(sys.stdin.readline())\n"
+            "os.write(req['link_fd'], json.dumps(req['driver']).encode())")
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        outcome = run_child([sys.executable, "-c", code], tmp_path, {"x": 1}, Limits(), theirs)
+        assert outcome.returncode == 0
+        assert ours.recv(100) == b'{"x": 1}'  # the link's fd is the one named in the request
