@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import contextlib
 import pkgutil
 import subprocess
 import sys

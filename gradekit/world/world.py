@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
 import platform
 import secrets
 import socket
@@ -34,10 +33,13 @@ from gradekit.world.fakes import FakeCallable
 from gradekit.harness.loop import VIRTUAL_EPOCH
 from gradekit.world.protocol import (MAX_MESSAGES, FrameReader, Tampered, check_child_message, decode_value,
                                      encode_value, frame)
-from gradekit.world.remote import MissingFromModule, RemoteHandle, RemoteNamespace, rebuild
+from gradekit.world.remote import RemoteHandle, rebuild
 
 #: Seconds of one busy spell (less waiting for a core) that count as blocking the loop.
 STALL_SECONDS = 0.1
+#: Real time, in multiples of the stall limit, after which a busy spell ends the check even
+#: if the machine is so loaded that its own time has not reached the limit.
+WALL_BACKSTOP = 4
 #: Seconds between two looks at the student's loop thread while the world waits for it.
 SAMPLE_INTERVAL = 0.01
 #: On the real clock: seconds between two pings of the student's loop, and the answer's
@@ -113,12 +115,14 @@ class Spell:
     stall: Stall | None = None
     blocked: float = 0.0  # seconds the thread was seen blocked in a system call of its own
     sampled_at: float = 0.0  # real clock, the last look at that thread
+    sampled_sched: tuple[float, float] | None = None  # its schedstat then
+    was_blocked: bool = False  # whether it was asleep in a call of its own then
     world_waited: float | None = None  # a ping's: the world thread's own run-queue seconds then
 
     @classmethod
     def start(cls, pid: int | None) -> Spell:
-        now = realtime.perf_counter()
-        return cls(now, _schedstat(pid), sampled_at=now)
+        now, sched = realtime.perf_counter(), _schedstat(pid)
+        return cls(now, sched, sampled_at=now, sampled_sched=sched)
 
 
 @dataclass
@@ -399,9 +403,8 @@ class World:
                 self._ping = (secrets.randbelow(1 << 31), Spell.start(self.pid))
                 self._ping[1].world_waited = _own_run_queue()
                 self.send("ping", id=self._ping[0])
-        elif now - self._ping[1].since > self.stall_limit:
-            self.abort(Aborted("stalled", seconds=round(now - self._ping[1].since, 2),
-                               where=self.record.stalled_where, phase="run"))
+        elif (seconds := self._overrun(self._ping[1], self.stall_limit)) is not None:
+            self.abort(Aborted("stalled", seconds=round(seconds, 2), where=self.record.stalled_where, phase="run"))
 
     def _on_pong(self, message: dict) -> None:
         if self._ping is None or message["id"] != self._ping[0]:
@@ -410,11 +413,11 @@ class World:
         self.sample()
         self._ping, self._last_pong = None, realtime.perf_counter()
         late, cpu = self._spent(spell)
-        # While the world waits for a core, the pong waits unread and the student's loop thread
-        # runs on (a busy but responsive loop): that time is the world's delay, not a stall.
+        # While the world waits for a core, the pong waits unread and a busy but responsive
+        # loop runs on: CPU time as long as the world's own wait is not the student's.
         own = _own_run_queue()
         if own is not None and spell.world_waited is not None:
-            late -= max(0.0, own - spell.world_waited)
+            late -= min(cpu, max(0.0, own - spell.world_waited))
         if late >= REAL_STALL_SECONDS:
             kind = "busy" if cpu >= late / 2 else "blocking"
             self.record.stalls.append(Stall(kind, late, self.elapsed(), self.record.stalled_where))
@@ -469,17 +472,26 @@ class World:
         link: ``select``, a real ``sleep``, a lock, a socket of its own. Waiting for the world
         is not the student's time (nor is the world's own delay in reading its messages).
         """
-        spells = [s for s in (self._unverified, None if self.child.idle or not self.loop.virtual else self.child.spell,
+        importing = not self._imported.done()
+        spells = [s for s in (self._unverified,
+                              None if self.child.idle or not (self.loop.virtual or importing) else self.child.spell,
                               self._ping[1] if self._ping else None) if s is not None]
         if not spells:
             return
         state = _syscall(self.pid)
+        sched = _schedstat(self.pid)
         now = realtime.perf_counter()
-        blocked = state is not None and state[0] >= 0 and not self._waits_for_world(state)
+        # Asleep in a call of its own (not running: a clock read is a system call too).
+        blocked = (state is not None and state[0] >= 0 and not self._waits_for_world(state)
+                   and _sleeping(self.pid))
         for spell in spells:
-            if blocked:
-                spell.blocked += now - spell.sampled_at
-            spell.sampled_at = now
+            if blocked or spell.was_blocked:
+                # The time it slept since the last look: neither on a CPU nor waiting for one.
+                slept = now - spell.sampled_at
+                if sched is not None and spell.sampled_sched is not None:
+                    slept -= (sched[0] - spell.sampled_sched[0]) + (sched[1] - spell.sampled_sched[1])
+                spell.blocked += max(0.0, slept)
+            spell.sampled_at, spell.sampled_sched, spell.was_blocked = now, sched, blocked
 
     def _waits_for_world(self, state: tuple[int, int | None]) -> bool:
         number, first_arg = state
@@ -529,15 +541,28 @@ class World:
         and its loop's thread is held up (a pool's ``shutdown(wait=True)``, a join), the spell
         so far is counted as it goes: it moves the clock, so those answers come.
         """
-        now = realtime.perf_counter()
+        limit = self.stall_limit if self._imported.done() else self.import_limit
         for spell in (self._unverified, None if self.child.idle else self.child.spell):
-            if spell is not None and now - spell.since > (self.stall_limit if self._imported.done()
-                                                          else self.import_limit):
-                self.abort(Aborted("stalled", seconds=round(now - spell.since, 2), where=self.record.stalled_where,
+            seconds = self._overrun(spell, limit) if spell is not None else None
+            if seconds is not None:
+                self.abort(Aborted("stalled", seconds=round(seconds, 2), where=self.record.stalled_where,
                                    phase="run" if self._imported.done() else "import"))
                 return
         if not self.child.idle and self._thread_calls and self.loop.virtual:
             self._busy_so_far()
+
+    def _overrun(self, spell: Spell, limit: float) -> float | None:
+        """How long ``spell`` has lasted, if that ends the check; else None.
+
+        Judged on the spell's own time (CPU, and time seen blocked in its own calls), so that
+        on a saturated machine a loop thread that waits for a core is not cut off early;
+        real time beyond :data:`WALL_BACKSTOP` times the limit ends it anyway.
+        """
+        wall = realtime.perf_counter() - spell.since
+        if wall <= limit:
+            return None
+        spent, _ = self._spent(spell)
+        return max(spent, wall) if spent > limit or wall > WALL_BACKSTOP * limit else None
 
     def _call_future(self, message: dict) -> asyncio.Future:
         future = self._calls.get(message["id"])
@@ -789,6 +814,17 @@ def _syscall(pid: int | None) -> tuple[int, int | None] | None:
         return int(fields[0]), int(fields[1], 16) if len(fields) > 1 else None
     except ValueError:
         return -1, None
+
+
+def _sleeping(pid: int | None) -> bool:
+    """Whether the main thread of ``pid`` is asleep (state S or D), not running or runnable."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    # "pid (comm) S ...": the state follows the last ")" (comm may hold spaces and parentheses).
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] in (b"S", b"D")
 
 
 def _sender(ancillary) -> int | None:
