@@ -9,9 +9,10 @@ Virtual time belongs to the world. It moves only when the student's process says
 is idle (its loop has nothing to run, its threads wait for the world), to the earlier
 of the world's next timer and the student's next timer; then the world tells the
 student's process the new time. Time the student's process spends busy is measured
-here, from outside: the real time between the world's message and the process's next
-``idle``, less the time its main thread waited for a core (``/proc/<pid>/schedstat``;
-the pid comes from the kernel with each message, ``SCM_CREDENTIALS``). A busy spell of
+here, from outside, between the world's message and the process's next ``idle``: the
+main thread's CPU time (``/proc/<pid>/task/<pid>/schedstat``) plus the time it was seen
+asleep in a system call of its own (:meth:`World.sample`); the pid comes from the kernel
+with each message (``SCM_CREDENTIALS``). A busy spell of
 :data:`STALL_SECONDS` or more is a stall, and moves the virtual clock by as much: a
 blocking solution is as late as it would be in reality.
 """
