@@ -11,7 +11,6 @@ messages the driver never sends, which flags the submission.
 from __future__ import annotations
 
 import asyncio
-import builtins
 import os
 import socket
 import threading
@@ -19,10 +18,8 @@ import traceback
 from typing import Any
 
 from gradekit.harness import realtime
-from gradekit.world.protocol import FrameReader, _safe_repr, decode_value, encode_value, frame
+from gradekit.world.protocol import BUILTIN_EXCEPTIONS, FrameReader, _safe_repr, decode_value, encode_value, frame
 
-BUILTIN_ERRORS = {name: cls for name, cls in vars(builtins).items()
-                  if isinstance(cls, type) and issubclass(cls, Exception)}
 
 
 class LinkClosed(Exception):
@@ -123,7 +120,7 @@ class ChildLink:
         if ref in self._world_objects:
             return self._world_objects[ref]
         name = str(info.get("type", "Exception"))
-        cls = asyncio.CancelledError if name == "CancelledError" else BUILTIN_ERRORS.get(name)
+        cls = asyncio.CancelledError if name == "CancelledError" else BUILTIN_EXCEPTIONS.get(name)
         try:
             exc = cls(info.get("message", "")) if cls is not None else type(name, (Exception,), {})(info.get("message", ""))
         except Exception:

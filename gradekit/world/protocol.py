@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import json
 import math
 import struct
@@ -42,6 +43,12 @@ CHILD_OPS = {
 }
 #: What the world sends.
 WORLD_OPS = ("call", "cancel", "reply", "time", "ping", "finish")
+
+
+#: Builtin exception classes by name: an exception crosses the link as its class name, and
+#: each side rebuilds one of these where it can.
+BUILTIN_EXCEPTIONS = {name: cls for name, cls in vars(builtins).items()
+                      if isinstance(cls, type) and issubclass(cls, Exception)}
 
 
 class Tampered(Exception):

@@ -14,13 +14,13 @@ itself (``SystemExit``, ``KeyboardInterrupt``) always become :class:`RemoteError
 from __future__ import annotations
 
 import asyncio
-import builtins
 from typing import Any
 
+from gradekit.world.protocol import BUILTIN_EXCEPTIONS
+
 #: Builtin exception classes a student's exception may be rebuilt as.
-REBUILDABLE = {name: cls for name, cls in vars(builtins).items()
-               if isinstance(cls, type) and issubclass(cls, Exception)}
-REBUILDABLE.pop("StopIteration", None)  # would turn into RuntimeError inside a coroutine
+# StopIteration would turn into RuntimeError inside a coroutine.
+REBUILDABLE = {name: cls for name, cls in BUILTIN_EXCEPTIONS.items() if name != "StopIteration"}
 
 
 class MissingFromModule(BaseException):

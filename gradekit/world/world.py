@@ -420,8 +420,7 @@ class World:
         if own is not None and spell.world_waited is not None:
             late -= min(cpu, max(0.0, own - spell.world_waited))
         if late >= REAL_STALL_SECONDS:
-            kind = "busy" if cpu >= late / 2 else "blocking"
-            self.record.stalls.append(Stall(kind, late, self.elapsed(), self.record.stalled_where))
+            self.record.stalls.append(self._stall(late, cpu))
 
     def _end_busy_spell(self) -> None:
         """The student's loop thread waits again (idle, a blocking call, a sleep): its spell ends."""
@@ -517,8 +516,8 @@ class World:
     def _account(self, spell: Spell) -> None:
         """Count ``spell`` so far: from :data:`STALL_SECONDS` on it is a stall, and moves the clock.
 
-        Its length is the real time less the time the main thread waited for a core; it is
-        ``busy`` when it was mostly on a CPU, ``blocking`` otherwise.
+        Its length is what :meth:`_spent` says; it is ``busy`` when it was mostly on a CPU,
+        ``blocking`` otherwise.
         """
         self.sample()
         busy, cpu = self._spent(spell)
@@ -527,13 +526,17 @@ class World:
         if self.loop.virtual:
             self.loop.now += busy - spell.applied  # as late as a blocked loop would make everything
         spell.applied = busy
-        kind = "busy" if cpu >= busy / 2 else "blocking"
+        stall = self._stall(busy, cpu)
         if spell.stall is None:
-            spell.stall = Stall(kind, busy, self.elapsed(), self.record.stalled_where)
-            self.record.stalls.append(spell.stall)
+            spell.stall = stall
+            self.record.stalls.append(stall)
         else:
-            spell.stall.kind, spell.stall.seconds = kind, busy
-            spell.stall.where = spell.stall.where or self.record.stalled_where
+            spell.stall.kind, spell.stall.seconds = stall.kind, busy
+            spell.stall.where = spell.stall.where or stall.where
+
+    def _stall(self, seconds: float, cpu: float) -> Stall:
+        """A stall of ``seconds`` now: ``busy`` when at least half of it was CPU time, else ``blocking``."""
+        return Stall("busy" if cpu >= seconds / 2 else "blocking", seconds, self.elapsed(), self.record.stalled_where)
 
     def check_busy(self) -> None:
         """Abort when the student's loop thread has been busy past the stall limit (real time).
@@ -635,17 +638,14 @@ class World:
             self._thread_calls.discard(call_id)
             return  # the student's code cancelled this call: nothing to answer
         except Exception as exc:  # the fake's scripted error (or a grader bug): the student's code gets it
-            self._thread_calls.discard(call_id)
-            if self.aborted is None and self._fake_calls.get(call_id) is not None:
-                self._fake_calls[call_id] = None
-                self._thread_resumes(from_thread)
-                self.send("reply", id=call_id, error=self._refer(exc)["$e"])
-            return
+            answer = {"error": self._refer(exc)["$e"]}
+        else:
+            answer = {"value": self.encode(result)}
         self._thread_calls.discard(call_id)
         if self.aborted is None and self._fake_calls.get(call_id) is not None:
             self._fake_calls[call_id] = None
             self._thread_resumes(from_thread)
-            self.send("reply", id=call_id, value=self.encode(result))
+            self.send("reply", id=call_id, **answer)
 
     def _thread_resumes(self, from_thread: bool) -> None:
         """A thread of the student's process gets its answer: it runs again, in real time."""
