@@ -48,6 +48,9 @@ async def stop_while_busy(h, workers: int, latencies: list[float], stop_at: floa
     await h.sleep(stop_at)
     at_answer = h.at_answer(record)
     stop = await _bounded_stop(h, service, timeout)
+    # ``calls`` is how each job ended: read once the student's process has settled, since a job
+    # cancelled but not awaited ends a moment after stop() answers (``at_stop`` judges that).
+    await h.sleep(0.5)
     return {"stop": stop, "at_stop": dict(at_answer) if stop["finished"] else None, **record.summary()}
 
 
