@@ -25,6 +25,7 @@ import inspect
 import io
 import json
 import os
+import socket
 import sys
 import threading
 import traceback
@@ -50,6 +51,8 @@ class DriverRequest:
     outside_loop: bool = False  # calls run with no event loop (code that calls asyncio.run itself)
     driver_source: str | None = None  # the exercise's public driver code, for h.driver
     import_limit: float = 5.0
+    sockets: int = 0  # unconnected TCP sockets of this process's network to give the world
+    folder: bool = False  # give the world a folder of this process's file system
 
 
 class MissingFromModule(BaseException):
@@ -311,6 +314,24 @@ def _import(link: ChildLink, request: DriverRequest):
         os._exit(0)
 
 
+def _provisions(request: DriverRequest, workspace: str) -> tuple[list[int], str]:
+    """What the world asked for before the student's module is imported: fds and the folder's path.
+
+    Sockets made here belong to this process's network (the sandbox's own loopback), so
+    the world's test clients reach a server the student's code starts; the folder
+    (``data`` in the check's folder) is where the world lets the student's code keep files
+    it reads from outside after the run. Neither stays in this process: the world holds
+    the only references, which the student's code never sees.
+    """
+    fds = [socket.socket(socket.AF_INET, socket.SOCK_STREAM).detach() for _ in range(request.sockets)]
+    if not request.folder:
+        return fds, ""
+    folder = os.path.join(workspace, "data")
+    os.mkdir(folder, 0o755)
+    fds.append(os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+    return fds, folder
+
+
 def run(request: DriverRequest, link_fd: int, engine_path: str | None = None) -> None:
     """Run one check in this process (its working folder holds the student's module); never returns.
 
@@ -326,7 +347,12 @@ def run(request: DriverRequest, link_fd: int, engine_path: str | None = None) ->
     sys.path[:] = [p for p in sys.path if p and p != engine_path]
     sys.path.insert(0, workspace)
     importlib.invalidate_caches()
-    link.send("start")  # the kernel stamps this process's pid on it for the world
+    fds, folder = _provisions(request, workspace)
+    # The kernel stamps this process's pid on "start" for the world; what the world asked
+    # for travels with it, before any student code runs, and leaves this process with it.
+    link.send("start", fds=fds, **({"folder": folder} if folder else {}))
+    for fd in fds:
+        os.close(fd)
     student = _import(link, request)
     if driver_module is not None:
         driver_module.student = student  # the exercise's driver code calls the student's functions

@@ -56,9 +56,12 @@ class ChildLink:
         self._main_loop = None  # the loop whose thread reads the link, woken for deferred messages
 
     # -- sending --------------------------------------------------------------------------
-    def send(self, op: str, **fields: Any) -> None:
+    def send(self, op: str, fds: list[int] = (), **fields: Any) -> None:
         data = frame({"op": op, **fields})
         with self._lock:
+            if fds:
+                sent = socket.send_fds(self.sock, [data], list(fds))
+                data = data[sent:]
             self.sock.sendall(data)
 
     def new_id(self) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gradekit.world.fakes import Behaviour, FakeCallable, Outcome, Recorder
+from gradekit.world.provisions import ProvisionError, SandboxFolder, connect
 from gradekit.world.remote import RemoteNamespace
 from gradekit.world.world import BlockingFake, World, WorldObject, token
 
@@ -84,6 +85,22 @@ class WorldHarness:
         if label not in self._tokens:
             self._tokens[label] = token(label)
         return self._tokens[label]
+
+    # -- the sandbox's network and files (see gradekit.world.provisions) ------------------------
+    async def connect(self, port: int, timeout: float = 1.0) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A test client of the world's, connected to ``127.0.0.1:port`` on the sandbox's network.
+
+        The scenario must declare how many it opens (``@scenario(sockets=N)``). The streams
+        are this side's: the student's code cannot read or write them.
+        """
+        return await connect(self.world.provisions, port, timeout)
+
+    @property
+    def folder(self) -> SandboxFolder:
+        """The sandbox's folder the scenario declared (``@scenario(folder=True)``)."""
+        if self.world.provisions.folder is None:
+            raise ProvisionError("the check reads files the sandbox did not give: declare @scenario(folder=True)")
+        return self.world.provisions.folder
 
     # -- what the student's process printed ---------------------------------------------------
     @property

@@ -34,11 +34,11 @@ def observe(sandbox, module: str, source: bytes, fn, spec: ScenarioSpec, params:
     """Run ``fn(h, **params)`` in a new world, the student's ``module`` in ``sandbox``."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     world = World(ours, virtual=spec.clock == "virtual", stall_limit=stall_limit, import_limit=import_limit,
-                  link_fd=sandbox.link_fd(theirs))
+                  link_fd=sandbox.link_fd(theirs), sockets=spec.sockets, folder=spec.folder)
     harness = WorldHarness(world)
     request = asdict(DriverRequest(module=module, clock=spec.clock, debug=spec.debug,
                                    outside_loop=spec.outside_loop, driver_source=driver_source,
-                                   import_limit=import_limit))
+                                   import_limit=import_limit, sockets=spec.sockets, folder=spec.folder))
     box: dict[str, Any] = {}
 
     def run_sandbox() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import platform
 import secrets
 import socket
@@ -34,6 +35,7 @@ from gradekit.world.fakes import FakeCallable
 from gradekit.harness.loop import VIRTUAL_EPOCH
 from gradekit.world.protocol import (MAX_MESSAGES, FrameReader, Tampered, check_child_message, decode_value,
                                      encode_value, frame)
+from gradekit.world.provisions import Provisions
 from gradekit.world.remote import RemoteHandle, rebuild
 
 #: Seconds of one busy spell (less waiting for a core) that count as blocking the loop.
@@ -233,8 +235,13 @@ class World:
     """One check's world, talking to the student's process over ``sock``."""
 
     def __init__(self, sock: socket.socket, *, virtual: bool, stall_limit: float = 3.0,
-                 import_limit: float = 5.0, link_fd: int | None = None) -> None:
+                 import_limit: float = 5.0, link_fd: int | None = None, sockets: int = 0,
+                 folder: bool = False) -> None:
         self.sock = sock
+        #: What the student's process hands over with "start" (see gradekit.world.provisions).
+        self.provisions = Provisions()
+        self._asked = (sockets, folder)
+        self._fds: list[int] = []
         self.link_fd = link_fd  # the link's fd number in the student's process, if known
         self._unverified: Spell | None = None  # an "idle" not borne out: the loop's thread still ran
         self.sock.setblocking(False)
@@ -328,12 +335,14 @@ class World:
 
     def _read(self) -> None:
         while self.aborted is None:
+            first = self._messages == 0 and not self._started and not self._fds
             try:
-                data, ancillary, _flags, _addr = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(_CREDENTIALS.size))
+                data, ancillary, flags, _addr = self.sock.recvmsg(1 << 16, self._ancillary_space(first))
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
-                data, ancillary = b"", []
+                data, ancillary, flags = b"", [], 0
+            self._take_fds(ancillary, flags, first)
             if not data:
                 if self._finished:  # it was told to end: its report came or never will
                     self.loop.remove_reader(self.sock.fileno())
@@ -349,6 +358,23 @@ class World:
                     raise Tampered(f"more than {MAX_MESSAGES} messages in one check")
                 self._dispatch(check_child_message(message), message)
 
+    def _ancillary_space(self, first: bool) -> int:
+        sockets, folder = self._asked
+        wanted = sockets + folder if first else 0
+        return socket.CMSG_SPACE(_CREDENTIALS.size) + (socket.CMSG_SPACE(wanted * 4) if wanted else 0)
+
+    def _take_fds(self, ancillary, flags: int, first: bool) -> None:
+        """Keep the fds that came with the first bytes on the link (the driver's, before the
+        student's code ran); any other fd is the student's code talking out of turn."""
+        fds = _received_fds(ancillary)
+        if first:
+            self._fds = fds
+            return
+        for fd in fds:
+            os.close(fd)
+        if fds or flags & socket.MSG_CTRUNC:
+            raise Tampered("file descriptors sent over the link")
+
     def _dispatch(self, op: str, message: dict) -> None:
         self._settle_unverified()
         self._busy_so_far()
@@ -359,6 +385,12 @@ class World:
         if self._started:
             raise Tampered("a second 'start'")
         self._started = True
+        folder = message.get("folder")
+        if folder is not None and not (isinstance(folder, str) and len(folder) < 4096):
+            raise Tampered("a malformed folder in 'start'")
+        sockets, asked_folder = self._asked
+        self.provisions = Provisions.from_fds(self._fds, sockets, folder if asked_folder else None)
+        self._fds = []
 
     def _on_hello(self, message: dict) -> None:
         if self._imported.done():
@@ -794,6 +826,9 @@ class World:
             self.loop.run_until_complete(asyncio.sleep(0))
         self.loop.close()
         self.sock.close()
+        self.provisions.close()
+        for fd in self._fds:
+            os.close(fd)
 
 
 _MACHINE = platform.machine()
@@ -826,6 +861,16 @@ def _sleeping(pid: int | None) -> bool:
         return False
     # "pid (comm) S ...": the state follows the last ")" (comm may hold spaces and parentheses).
     return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] in (b"S", b"D")
+
+
+def _received_fds(ancillary) -> list[int]:
+    """The fds passed with a message (``SCM_RIGHTS``), now this process's to close."""
+    fds: list[int] = []
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(data) - len(data) % 4
+            fds.extend(struct.unpack(f"{usable // 4}i", data[:usable]))
+    return fds
 
 
 def _sender(ancillary) -> int | None:

@@ -1,8 +1,8 @@
 """Scenarios for the hidden checks of ex09 (run by the grader, on the real clock: aiosqlite works in a thread).
 
-``tops_after_record`` comes from the public scenarios (exercises/ex09_async_db/checks/scenarios.py);
-the database file is made and read back by the public driver (exercises/ex09_async_db/checks/driver.py),
-which runs in the student's process, where the file is.
+``tops_after_record``, ``_fresh`` and ``_read_rows`` come from the public scenarios
+(exercises/ex09_async_db/checks/scenarios.py): each database is a fresh file in the
+sandbox's folder the grader holds, read back by the grader from outside.
 """
 
 import asyncio
@@ -12,19 +12,22 @@ from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
 tops_after_record = _public.tops_after_record
+_fresh = _public._fresh
+_read_rows = _public._read_rows
 
 
-@scenario(clock="real")
+@scenario(clock="real", folder=True)
 async def record_then_top(h, visits: list, ns: list):
     """record_visits once on a fresh database, then top_pages(n) for each n."""
     return await tops_after_record(h, visits, ns)
 
 
-@scenario(clock="real")
+@scenario(clock="real", folder=True)
 async def record_and_read_back(h, batches: list, concurrent: bool = False):
     """record_visits once per batch (one after the other, or all at once with gather) on a
     fresh database; report what each call did and the rows the table holds afterwards."""
-    path = await h.driver.fresh_db()
+    name = _fresh(h)
+    path = h.folder.path(name)
     calls = [[tuple(v) for v in batch] for batch in batches]
     outcomes = []
     if concurrent:
@@ -42,16 +45,17 @@ async def record_and_read_back(h, batches: list, concurrent: bool = False):
                 raise  # the stub: reported as "not written yet"
             except Exception as exc:
                 outcomes.append(h.describe(exc))
-    return {"raised": outcomes, "rows": await h.driver.read_rows(path)}
+    return {"raised": outcomes, "rows": await _read_rows(h, name)}
 
 
-@scenario(clock="real")
+@scenario(clock="real", folder=True)
 async def batches_apart(h, batches: list):
     """record_visits once per batch, each on a fresh database of its own; report, per batch,
     what the call did and the rows its table holds afterwards."""
     results = []
     for batch in batches:
-        path = await h.driver.fresh_db()
+        name = _fresh(h)
+        path = h.folder.path(name)
         try:
             await h.student.record_visits(path, [tuple(v) for v in batch])
             raised = None
@@ -59,5 +63,5 @@ async def batches_apart(h, batches: list):
             raise  # the stub: reported as "not written yet"
         except Exception as exc:
             raised = h.describe(exc)
-        results.append({"raised": raised, "rows": await h.driver.read_rows(path)})
+        results.append({"raised": raised, "rows": await _read_rows(h, name)})
     return results

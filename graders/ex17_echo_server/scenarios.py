@@ -3,8 +3,8 @@
 Every client read is bounded by a timeout, so a server that never answers makes a
 check fail instead of hanging. ``_start``, ``_connect``, ``_send``, ``_readline``,
 ``_close_client`` and ``_shutdown`` come from the public scenarios
-(exercises/ex17_echo_server/checks/scenarios.py); the clients are opened in the
-student's process by the public driver (exercises/ex17_echo_server/checks/driver.py).
+(exercises/ex17_echo_server/checks/scenarios.py); the clients are the grader's own
+sockets on the sandbox's network (``h.connect``), out of the submission's reach.
 """
 
 import asyncio
@@ -21,7 +21,7 @@ _close_client = _public._close_client
 _shutdown = _public._shutdown
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=32)
 async def many_clients(h, n: int):
     """n clients connect, each sends one line, and all wait for their echo while all stay connected."""
     server, port = await _start(h)
@@ -40,7 +40,7 @@ async def many_clients(h, n: int):
     return {"served": served, "elapsed": elapsed}
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=3)
 async def idle_clients(h):
     """Two clients connect and stay idle (one mid-line); another then sends a line."""
     server, port = await _start(h)
@@ -56,7 +56,7 @@ async def idle_clients(h):
         writers.append(writer)
         started = h.now()
         await _send(writer, b"hello\n")
-        await writer.write_eof()
+        writer.write_eof()
         reply = await _readline(reader)
         latency = round(h.now() - started, 3)
     finally:
@@ -65,7 +65,7 @@ async def idle_clients(h):
     return {"reply": reply, "latency": latency}
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=1)
 async def burst_of_lines(h, lines: list[str]):
     """One client sends many lines in a single write, closes its side, then reads the echoes."""
     server, port = await _start(h)
@@ -73,7 +73,7 @@ async def burst_of_lines(h, lines: list[str]):
     try:
         reader, writer = await _connect(h, port)
         await _send(writer, "".join(lines).encode())
-        await writer.write_eof()
+        writer.write_eof()
         for _ in lines:
             reply = await _readline(reader)
             if reply is None or reply == "":
@@ -85,7 +85,7 @@ async def burst_of_lines(h, lines: list[str]):
     return {"received": received}
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=2)
 async def disconnect_mid_line(h):
     """A client sends half a line and disconnects; then a new client is served.
 
@@ -102,7 +102,7 @@ async def disconnect_mid_line(h):
         await h.sleep(0.3)
         reader, writer = await _connect(h, port)
         await _send(writer, b"after\n")
-        await writer.write_eof()
+        writer.write_eof()
         reply = await _readline(reader)
         await _close_client(writer)
     finally:
