@@ -119,6 +119,23 @@ def test_messages_the_driver_never_sends_are_flagged(kit, tmp_path, raw):
     assert exercise(report, BAD)["score"] < 10
 
 
+def test_file_descriptors_sent_over_the_link_are_flagged(kit, tmp_path):
+    """Only the driver's first message, before the student's code runs, may carry fds (the
+    sockets and folder a scenario asked for); any later one is closed unread, and flagged."""
+    source = attack(FIND_LINK, '''
+        import asyncio, json, os, socket, struct
+
+        async def fetch_all(urls, fetch):
+            link = find_link()
+            body = json.dumps({"v": 1, "op": "write", "text": "hi"}).encode()
+            socket.send_fds(link.sock, [struct.pack(">I", len(body)) + body], [os.open("/", os.O_RDONLY)])
+            return list(await asyncio.gather(*(fetch(u) for u in urls)))
+    ''')
+    report = _grade(kit, tmp_path, source)
+    assert "file descriptors sent over the link" in _flagged(report)
+    assert exercise(report, BAD)["score"] < 10
+
+
 WRITE_EVERY_FD = attack('''
     import asyncio, os
 

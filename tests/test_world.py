@@ -81,6 +81,29 @@ async def errors(h):
 @scenario
 async def missing(h):
     return await h.student.not_there()
+
+@scenario(clock="real", sockets=2, folder=True)
+async def provisions(h):
+    server_port = await h.student.serve()
+    reader, writer = await h.connect(server_port)
+    writer.write(b"ping\\n")
+    await writer.drain()
+    line = await asyncio.wait_for(reader.readline(), 2)
+    writer.close()
+    name = h.folder.fresh("note", ".txt")
+    await h.student.write_note(h.folder.path(name))
+    inside = await h.student.what_i_hold()
+    try:
+        await h.connect(server_port)
+        await h.connect(server_port)  # a third client: the scenario declared two
+        over = None
+    except Exception as exc:
+        over = type(exc).__name__
+    return {"line": line.decode(), "note": h.folder.read(name).decode(), "inside": inside, "over": over}
+
+@scenario(clock="real")
+async def undeclared(h):
+    await h.connect(await h.student.serve())
 '''
 
 STUDENT = '''
@@ -122,6 +145,42 @@ async def keep_error(job):
 
 async def raise_value_error():
     raise ValueError("not a number")
+
+import os, socket, stat
+
+def _held():
+    """(inet sockets, folders) among this process's fds: what the world was handed must not be here."""
+    inet = folders = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            mode = os.fstat(int(name)).st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode):
+            folders += 1
+        elif stat.S_ISSOCK(mode):
+            with socket.socket(fileno=os.dup(int(name))) as sock:
+                inet += sock.family == socket.AF_INET
+    return inet, folders
+
+AT_IMPORT = _held()
+
+async def _echo(reader, writer):
+    writer.write(await reader.readline())
+    await writer.drain()
+    writer.close()
+
+async def serve():
+    global SERVER
+    SERVER = await asyncio.start_server(_echo, "127.0.0.1", 0)
+    return SERVER.sockets[0].getsockname()[1]
+
+async def write_note(path):
+    with open(path, "w") as f:
+        f.write("from the student")
+
+async def what_i_hold():
+    return {"at_import": list(AT_IMPORT)}
 '''
 
 
@@ -206,6 +265,18 @@ def test_a_stuck_process_is_stopped_on_the_trusted_side(sandbox, tmp_path):
 
 
 # -- the protocol --------------------------------------------------------------------
+
+
+def test_a_scenario_gets_sockets_and_a_folder_the_student_never_holds(sandbox, tmp_path):
+    value = _observe(sandbox, tmp_path, "provisions").value()
+    assert value["line"] == "ping\n" and value["note"] == "from the student"
+    assert value["inside"] == {"at_import": [0, 0]}  # handed over and closed before the import
+    assert value["over"] == "ProvisionError"
+
+
+def test_a_client_the_scenario_did_not_declare_is_refused(sandbox, tmp_path):
+    observation = _observe(sandbox, tmp_path, "undeclared")
+    assert observation.status == "raised" and "@scenario(sockets=N)" in json.dumps(observation.error)
 
 
 def test_values_round_trip_with_their_kinds():

@@ -156,6 +156,20 @@ class SandboxFolder:
         finally:
             os.close(fd)
 
+    def write(self, name: str, data: bytes) -> None:
+        """Make the new file ``name`` holding ``data`` (FileRefused if anything is there already)."""
+        try:
+            fd = os.open(_plain(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
+                         dir_fd=self.fd)
+        except OSError as exc:
+            raise FileRefused(f"{name}: {exc.strerror}") from None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)

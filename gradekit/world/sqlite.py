@@ -92,6 +92,23 @@ def has_companion(folder: SandboxFolder, name: str) -> bool:
     return any(folder.exists(name + suffix) for suffix in _COMPANIONS)
 
 
+def database_of(schema: str, insert: str, rows: list) -> bytes:
+    """The bytes of a new database file: ``schema`` run, then ``insert`` for each of ``rows``
+    (a database the world made, for the student's code to read)."""
+    with tempfile.TemporaryDirectory(prefix="gradekit-db-") as private:
+        path = os.path.join(private, "seed.db")
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            con.execute(schema)
+            con.execute("BEGIN")
+            con.executemany(insert, rows)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        with open(path, "rb") as f:
+            return f.read()
+
+
 def read_table(folder: SandboxFolder, name: str, table: str, query: str) -> Snapshot:
     """The rows ``query`` gives on a private copy of the database ``name``, if it has ``table``
     (blocking: run it in a thread)."""

@@ -1,6 +1,6 @@
 """Scenarios for the hidden checks of ex09 (run by the grader, on the real clock: aiosqlite works in a thread).
 
-``tops_after_record``, ``_fresh`` and ``_read_rows`` come from the public scenarios
+``tops_of_stored``, ``_fresh`` and ``_read_rows`` come from the public scenarios
 (exercises/ex09_async_db/checks/scenarios.py): each database is a fresh file in the
 sandbox's folder the grader holds, read back by the grader from outside.
 """
@@ -11,15 +11,15 @@ from gradekit.world import public_scenarios
 from gradekit.world import scenario
 
 _public = public_scenarios(__file__)
-tops_after_record = _public.tops_after_record
+tops_of_stored = _public.tops_of_stored
 _fresh = _public._fresh
 _read_rows = _public._read_rows
 
 
 @scenario(clock="real", folder=True)
-async def record_then_top(h, visits: list, ns: list):
-    """record_visits once on a fresh database, then top_pages(n) for each n."""
-    return await tops_after_record(h, visits, ns)
+async def top_of_stored(h, visits: list, ns: list):
+    """top_pages(n) for each n, on a database that holds ``visits``."""
+    return await tops_of_stored(h, visits, ns)
 
 
 @scenario(clock="real", folder=True)

@@ -24,7 +24,7 @@ def _multiset(rows):
 @check("equal counts are ordered by page name; n limits the list", points=1)
 def test_ties_by_page_and_limit(run):
     pages = ["/zeta", "/beta", "/alpha", "/gamma", "/zeta", "/beta", "/alpha", "/delta", "/mid", "/mid", "/mid", "/omega"]
-    value = run("record_then_top", visits=[[f"u{i}", p] for i, p in enumerate(pages)], ns=[3, 100]).value()
+    value = run("top_of_stored", visits=[[f"u{i}", p] for i, p in enumerate(pages)], ns=[3, 100]).value()
     expected = {"3": [["/mid", 3], ["/alpha", 2], ["/beta", 2]],
                 "100": [["/mid", 3], ["/alpha", 2], ["/beta", 2], ["/zeta", 2], ["/delta", 1], ["/gamma", 1], ["/omega", 1]]}
     for n in ("3", "100"):
