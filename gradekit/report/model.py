@@ -119,6 +119,9 @@ class SubmissionReport(_Cleaned):
     public_only: bool = False
     isolation: str = "process"  # what the sandbox applied: "namespaces" or "process"
     ignored: list[Ignored] = field(default_factory=list)
+    #: What the reader should know about how this report was made (e.g. graded without full
+    #: isolation by ``batch --allow-weak-isolation``); always serialised, empty by default.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -148,6 +151,7 @@ class SubmissionReport(_Cleaned):
             "public_only": self.public_only,
             "exercises": [e.to_dict() for e in self.exercises],
             "ignored": [i.to_dict() for i in self.ignored],
+            "warnings": [clean(w, FEEDBACK) for w in self.warnings],
             "duration_s": round(self.duration_s, 3),
             "environment": {"python": platform.python_version(), "kit_version": __version__,
                             "isolation": self.isolation},
