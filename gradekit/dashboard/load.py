@@ -35,12 +35,12 @@ from pathlib import Path
 
 from gradekit.report.model import FEEDBACK, LABEL, NAME
 from gradekit.report.sanitize import clean
+from gradekit.report.timeline import Timeline, TimelineError
 
 __all__ = ["Check", "ClassOutput", "DashboardError", "Exercise", "Student", "load_output", "page_name"]
 
 REPORT_LIMIT = 8 * 1024 * 1024  # a full report is ~60 KB; anything much larger is not one of ours
 MANIFEST_LIMIT = 64 * 1024 * 1024  # ~300 bytes a submission: room for a very large class
-TIMELINE_BARS = 200  # a timeline's bars kept per series: a chart with more says nothing more
 
 
 class DashboardError(Exception):
@@ -59,7 +59,8 @@ class Check:
     max_score: float
     visibility: str
     feedback: str = ""
-    timeline: dict | None = None  # interfaces item 1: title, unit, observed, expected
+    timeline: Timeline | None = None  # the check's calls on its clock (gradekit.report.timeline)
+    timeline_problem: str = ""  # why a timeline in the report cannot be drawn
 
 
 @dataclass(frozen=True)
@@ -161,34 +162,23 @@ def page_name(student: str, taken: set[str]) -> str:
 
 # -- reports ----------------------------------------------------------------------------
 
-def _series(value: object) -> list[dict]:
-    bars = []
-    for bar in _dicts(value)[:TIMELINE_BARS]:
-        start, end = _number(bar.get("start")), _number(bar.get("end"))
-        if start is None:
-            continue
-        bars.append({"label": _text(bar.get("label")), "start": start, "end": end,
-                     "outcome": _text(bar.get("outcome")) or "ok"})
-    return bars
-
-
-def _timeline(value: object) -> dict | None:
-    """A check's timeline with only the keys of interfaces item 1, cleaned; None when it has no bars."""
-    if not isinstance(value, dict):
-        return None
-    timeline = {"title": _text(value.get("title")), "unit": _text(value.get("unit"), 20) or "s",
-                "observed": _series(value.get("observed"))}
-    if "expected" in value and value["expected"] is not None:
-        timeline["expected"] = _series(value.get("expected"))
-    return timeline if timeline["observed"] or timeline.get("expected") else None
+def _timeline(value: object) -> tuple[Timeline | None, str]:
+    """A check's timeline checked and cleaned by its own module (interfaces item 1), or why it cannot be drawn."""
+    if value is None:
+        return None, ""
+    try:
+        return Timeline.from_dict(value), ""
+    except TimelineError as error:
+        return None, _text(error, FEEDBACK)
 
 
 def _check(exercise: str, data: dict) -> Check:
+    timeline, problem = _timeline(data.get("timeline"))
     return Check(exercise=exercise, id=_text(data.get("id")), name=_text(data.get("name")) or "(unnamed check)",
                  status=_text(data.get("status")) or "error", score=_number(data.get("score")) or 0.0,
                  max_score=_number(data.get("max_score")) or 0.0, visibility=_text(data.get("visibility")),
                  feedback=_text(data.get("feedback"), FEEDBACK, multiline=True),
-                 timeline=_timeline(data.get("timeline")))
+                 timeline=timeline, timeline_problem=problem)
 
 
 def _exercise(data: dict) -> Exercise:

@@ -17,11 +17,7 @@ from html import escape
 from gradekit.dashboard import svg
 from gradekit.dashboard.load import Check, ClassOutput, Exercise, Student
 from gradekit.dashboard.stats import ClassStats
-
-try:
-    from gradekit.report.timeline import svg_chart
-except ImportError:  # engineer C's module (interfaces item 1) has not landed yet: tables only
-    svg_chart = None
+from gradekit.report.timeline import Bar, svg_chart
 
 __all__ = ["index_page", "student_page"]
 
@@ -44,7 +40,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .card b { display: block; font-size: 22px; }
 .feedback { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font: 13px/1.4 ui-monospace, monospace; }
 blockquote { margin: 6px 0 10px; padding: 6px 10px; background: #f5f5f5; border-left: 3px solid #90a4ae; }
-.passed { color: #2e7d32; } .failed, .error, .timeout { color: #c62828; }
+.status { white-space: nowrap; } .passed { color: #2e7d32; } .failed, .error, .timeout { color: #c62828; }
 .flag { background: #ffebee; border-color: #ef9a9a; }
 .empty { color: #78909c; font-style: italic; }
 .chart { max-width: 100%; height: auto; } .meter { vertical-align: middle; }
@@ -74,15 +70,15 @@ def _section(title: str, content: str, *, css: str = "", anchor: str = "") -> st
     return f"<section{attrs}><h2>{escape(title)}</h2>{content}</section>"
 
 
-def _table(headers: list[str], rows: list[list[str]], *, numeric: set[int] = frozenset()) -> str:
-    """``rows`` hold HTML already escaped; header ``i`` in ``numeric`` is right-aligned."""
+def _table(headers: list[str] | None, rows: list[list[str]], *, numeric: set[int] = frozenset()) -> str:
+    """``rows`` hold HTML already escaped; column ``i`` in ``numeric`` is right-aligned; no head without ``headers``."""
     def cls(i: int) -> str:
         return ' class="num"' if i in numeric else ""
 
-    head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(headers))
+    head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(headers or []))
     body = "".join("<tr>" + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
                    for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table>{f'<thead><tr>{head}</tr></thead>' if head else ''}<tbody>{body}</tbody></table>"
 
 
 def _empty(text: str) -> str:
@@ -200,26 +196,28 @@ def index_page(output: ClassOutput, stats: ClassStats) -> str:
 
 # -- a student's page -------------------------------------------------------------------
 
-def _series_rows(name: str, bars: list[dict], unit: str) -> list[list[str]]:
+def _series_rows(name: str, bars: tuple[Bar, ...], unit: str) -> list[list[str]]:
     def at(value: float | None) -> str:
-        return "running" if value is None else f"{value:.3f} {escape(unit)}"
+        return "–" if value is None else f"{value:.3f} {escape(unit)}"
 
-    return [[name, escape(b["label"]), at(b["start"]), at(b["end"]), escape(b["outcome"])] for b in bars]
+    return [[name, escape(b.label), at(b.start), at(b.end), escape(b.outcome)] for b in bars]
 
 
 def _timeline(check: Check) -> str:
+    """The check's timeline: C's chart (:func:`gradekit.report.timeline.svg_chart`), its data in a table below."""
+    if check.timeline is None:
+        return (f'<div class="timeline"><h4>{escape(check.name)}: timeline</h4>'
+                f'<p class="empty">Cannot be drawn: {escape(check.timeline_problem)}</p></div>')
     timeline = check.timeline
-    title = timeline["title"] or f"{check.name}: timeline"
-    chart = svg_chart(timeline) if svg_chart is not None else ""
-    rows = _series_rows("observed", timeline["observed"], timeline["unit"])
-    rows += _series_rows("expected", timeline.get("expected") or [], timeline["unit"])
+    rows = _series_rows("observed", timeline.observed, timeline.unit)
+    rows += _series_rows("expected", timeline.expected or (), timeline.unit)
     table = _table(["", "label", "start", "end", "outcome"], rows, numeric={2, 3})
-    return (f'<div class="timeline"><h4>{escape(title)}</h4>{chart}'
+    return (f'<div class="timeline"><h4>{escape(check.name)}</h4>{svg_chart(timeline.to_dict())}'
             f"<details><summary>the timeline's data</summary>{table}</details></div>")
 
 
 def _check_row(check: Check) -> list[str]:
-    status = f'<span class="{escape(check.status)}">{MARK.get(check.status, "?")} {escape(check.status)}</span>'
+    status = f'<span class="status {escape(check.status)}">{MARK.get(check.status, "?")} {escape(check.status)}</span>'
     return [status, escape(check.name), f"{_num(check.score)}/{_num(check.max_score)}", escape(check.visibility),
             f'<pre class="feedback">{escape(check.feedback)}</pre>']
 
@@ -230,10 +228,10 @@ def _exercise(exercise: Exercise) -> str:
         parts.append(f'<p class="failed">Flagged: {escape(exercise.flag_reason)}</p>')
     if exercise.feedback:
         parts.append(f'<pre class="feedback">{escape(exercise.feedback)}</pre>')
-    if exercise.checks:
+    if exercise.checks and exercise.status == "graded":  # otherwise every check repeats the feedback above
         parts.append(_table(["status", "check", "points", "visibility", "feedback"],
                             [_check_row(c) for c in exercise.checks], numeric={2}))
-    parts += [_timeline(c) for c in exercise.checks if c.timeline]
+    parts += [_timeline(c) for c in exercise.checks if c.timeline or c.timeline_problem]
     return _section(exercise.id, "".join(parts), css="flag" if exercise.flag_reason else "")
 
 
@@ -244,7 +242,7 @@ def _about(student: Student) -> str:
     rows += [[escape(k), escape(v)] for k, v in student.environment.items()]
     if student.duration_s is not None:
         rows.append(["grading time", f"{student.duration_s:.1f} s"])
-    parts = [_table(["", ""], rows)]
+    parts = [_table(None, rows)]
     if student.warnings:
         parts.append("<h3>Warnings</h3><ul>" + "".join(f"<li>{escape(w)}</li>" for w in student.warnings) + "</ul>")
     if student.ignored:
