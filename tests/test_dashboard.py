@@ -11,6 +11,7 @@ save the class page's screenshot there.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -398,11 +399,12 @@ def _open(driver, page: Path) -> list[dict]:
 
 
 def _screenshot(driver, path: Path) -> Path:
-    """The whole page, not only the window: the window is grown to the page's height first."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(int(height) + 40, 8000))
-    driver.save_screenshot(str(path))
-    driver.set_window_size(1280, 900)
+    """The whole page, not only the window (DevTools' captureScreenshot beyond the viewport)."""
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 10_000), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                             "clip": clip})
+    path.write_bytes(base64.b64decode(shot["data"]))
     return path
 
 
