@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gradekit.grading.feedback import CheckFailure
+from gradekit.grading.feedback import BLOCKED_LOOP, TIMEOUT, CheckFailure
 from gradekit.report.sanitize import clean
 from gradekit.sandbox import ChildOutcome
 
@@ -86,8 +86,9 @@ class Observation:
     status: str  # ok, raised, timeout, stalled, import_error, crashed, missing
     final: dict = field(default_factory=dict)
     outcome: ChildOutcome | None = None
-    reason: str = ""
+    reason: str = ""  # what went wrong, when status is not ok
     flag: str = ""  # why this check flags the submission for review (it tampered), or ''
+    hint: str = ""  # a step toward the concept, for the failures that have one (a timeout, a blocked loop)
 
     @classmethod
     def from_world(cls, scenario: str, result) -> Observation:
@@ -102,7 +103,7 @@ class Observation:
         if final.get("status") == "tampered":
             return cls(scenario, "tampered", final, result.outcome, final.get("reason", ""), flag=final.get("reason", ""))
         status = {"import_error": "import_error", "stalled": "stalled"}.get(event, final.get("status", "crashed"))
-        return cls(scenario, status, final, result.outcome, _reason(status, final))
+        return cls(scenario, status, final, result.outcome, _reason(status, final), hint=_hint(status, final))
 
     # -- data for graders -------------------------------------------------
     @property
@@ -125,10 +126,18 @@ class Observation:
     def error(self) -> dict | None:
         return self.final.get("error")
 
-    def value(self) -> Any:
-        """The scenario's returned data; a failed check with the reason if there is none."""
+    def message(self, hint: str | None = None) -> str:
+        """The reason, then the hint (``hint`` when given: a check that knows more about its exercise)."""
+        hint = self.hint if hint is None else hint
+        return f"{self.reason} Hint: {hint}" if hint else self.reason
+
+    def value(self, *, hint: str | None = None) -> Any:
+        """The scenario's returned data; a failed check with :meth:`message` if there is none.
+
+        ``hint`` replaces the general hint of a timeout or a blocked loop with one about the
+        exercise (a worker pool that hangs usually misses a ``task_done()``)."""
         if not self.ok:
-            raise CheckFailure(self.reason)
+            raise CheckFailure(self.message(hint))
         return self.final.get("value")
 
 
@@ -153,29 +162,37 @@ def _reason(status: str, final: dict) -> str:
     if status == "raised":
         return f"your code raised {error.get('type')}: {error.get('message')}{_where(error)}."
     if status == "timeout":
-        return _gave_up(final.get("gave_up"))
+        return f"{_gave_up(final.get('gave_up'))} {TIMEOUT.sentence()}"
     if status == "stalled":
         where = f" (at {final['where']})" if final.get("where") else ""
         if final.get("timeout"):
-            return f"your code was still running when the time limit struck{where}: an endless loop?"
+            return (f"your code was still running, without awaiting, when the time limit struck{where}: an endless "
+                    f"loop? {TIMEOUT.sentence('while blocking the event loop')}")
         return (f"your code blocked the event loop for over {final.get('seconds')} s in a single step{where}: "
-                "a busy loop or a blocking call inside a coroutine.")
+                f"a busy loop or a blocking call inside a coroutine. {BLOCKED_LOOP.sentence()}")
     return f"the check could not run ({status})."
+
+
+def _hint(status: str, final: dict) -> str:
+    """The general hint of a failure that has one."""
+    if status == "timeout":
+        return TIMEOUT.hint
+    if status == "stalled":
+        return "every loop inside a coroutine must end, or await something on each turn" if final.get("timeout") \
+            else BLOCKED_LOOP.hint
+    return ""
 
 
 def _gave_up(seen) -> str:
     """Why a scenario ran out of time, in what the world observed."""
     if not isinstance(seen, dict):
-        return ("your code did not finish: the check gave up after waiting a long time on the event loop's clock "
-                "(is something awaited that never completes?).")
+        return "your code did not finish: the check gave up after waiting a long time on the event loop's clock."
     numbers = {k: v for k, v in seen.items() if isinstance(v, (int, float))}
     clock = numbers.get("clock", 0)
     waiting = "its process was waiting (idle)" if seen.get("student_idle") is True else "its process was busy"
     return (f"your code did not finish within {clock:g} s on the check's clock: {numbers.get('calls_unanswered', 0):g} "
             f"call(s) of your functions had not returned and {waiting}; the grader's fakes were called "
-            f"{numbers.get('fake_calls', 0):g} time(s), {numbers.get('fake_calls_running', 0):g} still running. "
-            "Is something awaited that never completes (a future never set, a queue never filled, a task never "
-            "started)?")
+            f"{numbers.get('fake_calls', 0):g} time(s), {numbers.get('fake_calls_running', 0):g} still running.")
 
 
 def _silent_exit_reason(outcome: ChildOutcome, imported: bool) -> str:

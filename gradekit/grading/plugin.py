@@ -10,14 +10,17 @@ from types import ModuleType
 import pytest
 
 from gradekit.grading.checks import MARKER
-from gradekit.grading.feedback import CheckFailure
+from gradekit.grading.feedback import TIMEOUT, CheckFailure
 from gradekit.grading.observation import Observation
 from gradekit.report.model import CheckResult
+from gradekit.report.timeline import timeline_data
 from gradekit.sources import load_source
 from gradekit.sandbox import Sandbox, Workspace
 from gradekit.world.run import observe
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
+#: The timeline a check attached with the ``timeline`` fixture, shown with its result when it fails.
+TIMELINE = pytest.StashKey[dict]()
 
 
 @dataclass
@@ -116,6 +119,19 @@ class GradekitPlugin:
 
         return _run
 
+    @pytest.fixture
+    def timeline(self, request: pytest.FixtureRequest):
+        """``timeline(data)`` shows ``data`` under this check when it fails (see :mod:`gradekit.grading.timelines`).
+
+        ``data`` is checked at once (:class:`gradekit.report.timeline.TimelineError`), so a grader's
+        mistake fails its own check as an internal error; the last call wins.
+        """
+
+        def _show(data: dict) -> None:
+            request.node.stash[TIMELINE] = timeline_data(data)
+
+        return _show
+
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             marker = item.get_closest_marker(MARKER)
@@ -139,6 +155,8 @@ class GradekitPlugin:
         if info is None or (report.when != "call" and not report.failed):
             return
         result = _judge(info, report.passed, call.excinfo)
+        if not report.passed:
+            result.timeline = item.stash.get(TIMELINE, None)
         self.session.results.setdefault(info.exercise_id, []).append(result)
 
 
@@ -153,7 +171,7 @@ def _judge(info: CheckInfo, passed: bool, excinfo) -> CheckResult:
         result.feedback = str(exc)
     elif isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):
         result.status = "timeout"
-        result.feedback = "the check took too long and was stopped."
+        result.feedback = f"the check took too long and was stopped. {TIMEOUT.sentence()} Hint: {TIMEOUT.hint}"
     elif isinstance(exc, AssertionError):
         # A plain assert in a grader: its message only, never its source.
         message = str(exc).split("\n", 1)[0] if exc.args else ""

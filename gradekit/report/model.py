@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from gradekit import __version__
 from gradekit.report.sanitize import clean
+from gradekit.report.timeline import timeline_data
 
 SCHEMA_VERSION = 1
 FEEDBACK = 1500  # one check's feedback: the property, expected, observed, a note and a hint
@@ -44,9 +45,15 @@ class CheckResult(_Cleaned):
     visibility: str  # public or hidden
     feedback: str = ""
     detail: str = ""  # grader tracebacks for kit authors; never rendered for students
+    #: The check's calls on its clock beside a correct run's shape (:mod:`gradekit.report.timeline`), or None.
+    timeline: dict | None = None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Labels may come from the student's code: checked and cleaned like the text fields.
+        super().__setattr__(name, timeline_data(value) if name == "timeline" and value is not None else value)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "id": self.id,
             "name": self.name,
             "score": self.score,
@@ -55,6 +62,9 @@ class CheckResult(_Cleaned):
             "visibility": self.visibility,
             "feedback": self.feedback,
         }
+        if self.timeline is not None:
+            data["timeline"] = self.timeline
+        return data
 
 
 @dataclass

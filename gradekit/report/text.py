@@ -6,9 +6,11 @@ import textwrap
 
 import click
 
-from gradekit.report.model import ExerciseResult, Ignored, SubmissionReport
+from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
+from gradekit.report.timeline import text_chart
 
 WIDTH = 100
+CHART = 50  # columns of a timeline's bars: with labels and times, a chart fits in WIDTH
 NAMES_PER_REASON = 5
 ISOLATION = {
     "namespaces": "Isolation: namespaces (bubblewrap)",
@@ -29,14 +31,24 @@ def _exercise_lines(exercise: ExerciseResult) -> list[str]:
     if exercise.status != "graded":
         lines += _wrap(exercise.feedback, "      ")
         return lines
-    previous = None
+    previous = previous_timeline = None
     for test in exercise.failed:
         mark = click.style("✗", fg="red")
         lines.append(f"      {mark} {test.name} ({test.score:g}/{test.max_score:g}, {test.visibility})")
         same = test.feedback == previous
         lines += ["          (same reason as above)"] if same else _wrap(test.feedback, "          ")
-        previous = test.feedback
+        lines += _timeline_lines(test, previous_timeline)
+        previous, previous_timeline = test.feedback, test.timeline
     return lines
+
+
+def _timeline_lines(test: CheckResult, previous: dict | None) -> list[str]:
+    """The check's timeline under its feedback; a pointer up when the check above drew the same."""
+    if test.timeline is None:
+        return []
+    if test.timeline == previous:
+        return ["          (timeline as above)"]
+    return [""] + ["          " + line for line in text_chart(test.timeline, CHART).splitlines()] + [""]
 
 
 def _wrap(text: str, indent: str) -> list[str]:

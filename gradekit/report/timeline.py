@@ -171,8 +171,8 @@ def text_chart(timeline: dict, width: int = 60) -> str:
 
     ::
 
-        fetch(url) calls on the check's clock (s)
-                         0         0.2       0.4       0.6
+        fetch(url) calls on the check's clock
+                         0         0.2       0.4       0.6 s
           your run       ├─────────┼─────────┼─────────┤
             a            ███████████████                     0.000–0.300
             b                           █████                0.300–0.400
@@ -189,7 +189,7 @@ def text_chart(timeline: dict, width: int = 60) -> str:
     column = {t: round(t * scale) for t in ticks}  # time t is the left edge of its column; the last is `width`
     pad = max([2 + len(heading) for heading, _ in data.sections] +
               [4 + len(b.label) for _, bars in data.sections for b in bars]) + 2
-    lines = [f"{data.title} ({data.unit})" if data.title else f"({data.unit})", " " * pad + _tick_labels(ticks, column, width)]
+    lines = [data.title, " " * pad + _tick_labels(ticks, column, width) + f" {data.unit}"]
     for heading, bars in data.sections:
         lines.append(f"  {heading:<{pad - 2}}" + _ruler(column, width))
         lines += [f"    {b.label:<{pad - 4}}" + _bar(b, scale, width) + "  " + _span(b) for b in bars]
