@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EXERCISE_ID = re.compile(r"^ex\d\d_[a-z0-9_]+$")
+#: How ``--exercise`` may name an exercise by number: ``3``, ``03``, ``ex3``, ``ex03``.
+EXERCISE_NUMBER = re.compile(r"^(?:ex)?0*(\d{1,3})$", re.IGNORECASE)
+#: What every exercise is worth: its public and hidden checks add up to this (the self-check
+#: proves it of every reference; tests/test_cli.py of every exercise's checks). A student's
+#: copy has only the public part, so the text report takes the whole from here.
+EXERCISE_POINTS = 10.0
 
 
 class KitError(Exception):
@@ -59,16 +65,31 @@ class Kit:
                       and self._public_dir(p.name).is_dir())
 
     def select(self, wanted: list[str] | tuple[str, ...] | None) -> list[str]:
+        """The exercise ids ``wanted`` names, sorted; all of them when ``wanted`` is empty.
+
+        Each item is a full id (``ex03_fetch_all``, also with ``.py``), a number in any of
+        the forms ``3``, ``03``, ``ex3``, ``ex03``, or a unique leading part of an id that
+        ends before an underscore (``ex03_fetch``). An item that names no exercise
+        raises KitError listing the ids that exist.
+        """
         known = self.exercise_ids()
         if not wanted:
             return known
-        chosen = []
-        for item in wanted:
-            matches = [k for k in known if k == item or k.startswith(item + "_")]
-            if len(matches) != 1:
-                raise KitError(f"unknown exercise {item!r}; known: {', '.join(known)}")
-            chosen.append(matches[0])
-        return sorted(set(chosen))
+        return sorted({self._one(item, known) for item in wanted})
+
+    @staticmethod
+    def _one(item: str, known: list[str]) -> str:
+        name = item.strip().removesuffix(".py")
+        if name in known:
+            return name
+        number = EXERCISE_NUMBER.match(name)
+        # ex03 -> "ex03_"; a leading part of an id up to an underscore (ex03_fetch) works too.
+        prefix = f"ex{int(number.group(1)):02d}_" if number is not None else f"{name}_"
+        matches = [k for k in known if k.startswith(prefix)]
+        if len(matches) == 1:
+            return matches[0]
+        raise KitError(f"unknown exercise {item!r}: give its number (3, 03, ex3, ex03) or its full id; "
+                       f"the exercises are {', '.join(known) or 'none (no exercise folder was found)'}")
 
     def check_files(self, exercise_ids: list[str], public_only: bool = False) -> list[CheckFile]:
         files = []
