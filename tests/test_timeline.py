@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from gradekit.report.timeline import MAX_BARS, Timeline, TimelineError, svg_chart, text_chart, timeline_data
 
 SVG = "{http://www.w3.org/2000/svg}"
+EX03 = Path(__file__).resolve().parent.parent / "exercises" / "ex03_fetch_all"
 
 
 def bar(label, start, end, outcome="ok"):
@@ -159,3 +162,25 @@ def test_svg_chart_colours_differ_by_outcome():
                                                  for o in ("ok", "error", "cancelled", "running")]}))
     fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert len(set(fills)) == 4
+
+
+# -- from a check to the reports ----------------------------------------------------------------
+
+def test_a_failed_concurrency_check_carries_its_timeline_into_the_reports(tmp_path, grade_cli):
+    """ex03 graded with a sequential fetch_all: the JSON report and the text report show the timeline."""
+    shutil.copy(EX03 / "variants" / "sequential.py", tmp_path / "ex03_fetch_all.py")
+    report = grade_cli("grade", str(tmp_path), "--exercise", "ex03", "--format", "json").json()
+    tests = {t["id"]: t for t in report["exercises"][0]["tests"]}
+    public = tests["test_elapsed_is_the_slowest_fetch"]["timeline"]
+    starts = [b["start"] for b in public["observed"]]
+    assert [b["label"] for b in public["observed"]] == ["a", "b", "c"] and starts == sorted(starts) and starts[-1] > 0
+    assert {b["start"] for b in public["expected"]} == {0.0}
+    hidden = tests["test_all_fetches_in_flight"]["timeline"]
+    assert [b["label"] for b in hidden["observed"]] == [f"call {i}" for i in range(1, 13)]  # neutral: no url
+    assert all(b["outcome"] == "ok" for b in hidden["observed"])
+    assert "timeline" not in tests["test_results_in_order"]  # passed: nothing to show
+
+    text = grade_cli("grade", str(tmp_path), "--exercise", "ex03").stdout
+    under = text.split("elapsed ≈ the slowest fetch (0/3, public)", 1)[1]
+    assert "your run" in under and "a correct run" in under and "0.300–0.400" in under
+

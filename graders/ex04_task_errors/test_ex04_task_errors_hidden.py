@@ -1,4 +1,5 @@
-from gradekit.grading import check, expect, expect_happened
+from gradekit.grading import (bar, calls_timeline, check, expect, expect_cancellation_propagates, expect_happened,
+                              stopped_shape)
 
 EXERCISE = "ex04_task_errors"
 
@@ -7,6 +8,19 @@ FAILING = [[0.1, "job 0 failed"], [0.2, None], [0.3, "job 2 failed"], [0.3, "job
 # every job is still running at the cancel; two of them would fail later
 CANCELLED = [[1.0, None], [0.8, "job 1 failed"], [1.0, None], [1.2, "job 3 failed"], [1.0, None]]
 CANCEL_AT = 0.5
+# A correct run: every job starts at once, and all of them (with run_jobs) are cancelled at CANCEL_AT.
+CANCEL_SHAPE = [bar("run_jobs()", 0.0, CANCEL_AT, "cancelled")] + stopped_shape(
+    [bar(f"job {i}", 0.0, None, "running") for i in range(len(CANCELLED))], CANCEL_AT)
+ENDED = {"cancelled": "cancelled", "still running": "running", "raised": "error", "returned": "ok"}
+
+
+def _cancel_timeline(value: dict) -> dict:
+    """run_jobs and its jobs on the check's clock, the jobs read once any left running had time to end."""
+    kind = value["outcome"]["kind"]
+    end = None if kind == "still running" else value["finished_at"]
+    return calls_timeline(value["calls"], f"run_jobs() cancelled at {CANCEL_AT:g} s, and its jobs",
+                          label=lambda key: f"job {key}", function=bar("run_jobs()", 0.0, end, ENDED[kind]),
+                          expected=CANCEL_SHAPE)
 
 
 def _expect_running_at_cancel(value: dict, prop: str) -> None:
@@ -37,8 +51,9 @@ def test_no_exception_never_retrieved(run):
 
 
 @check("cancelling run_jobs cancels every running job", points=2)
-def test_cancel_cancels_every_job(run):
+def test_cancel_cancels_every_job(run, timeline):
     value = run("cancel_run_jobs", specs=CANCELLED, cancel_at=CANCEL_AT).value()
+    timeline(_cancel_timeline(value))
     eps = 1e-6
     _expect_running_at_cancel(value, f"cancelling run_jobs at {CANCEL_AT} s cancels every job still running")
     late = [c["key"] for c in value["calls"] if c["started"] > CANCEL_AT + eps]
@@ -59,20 +74,18 @@ def test_cancel_cancels_every_job(run):
 
 
 @check("cancelling run_jobs propagates CancelledError", points=2)
-def test_cancel_propagates(run):
+def test_cancel_propagates(run, timeline):
     value = run("cancel_run_jobs", specs=CANCELLED, cancel_at=CANCEL_AT).value()
-    _expect_running_at_cancel(value, f"cancelling run_jobs at {CANCEL_AT} s makes it raise CancelledError")
+    timeline(_cancel_timeline(value))
+    prop = f"cancelling run_jobs at {CANCEL_AT} s makes it raise CancelledError"
+    _expect_running_at_cancel(value, prop)
     outcome = value["outcome"]
-    observed = {
-        "cancelled": "CancelledError",
-        "still running": "run_jobs was still running 5 s after it was cancelled",
-        "raised": f"run_jobs raised {outcome.get('error', {}).get('type')}: {outcome.get('error', {}).get('message')}",
-        "returned": f"run_jobs returned normally: {outcome.get('value')}",
-    }[outcome["kind"]]
-    if value["finished_early"]:
-        observed += " (it had already finished before the cancel)"
-    expect(outcome["kind"] == "cancelled" and not value["finished_early"],
-           f"cancelling run_jobs at {CANCEL_AT} s makes it raise CancelledError",
-           expected="CancelledError raised by run_jobs", observed=observed,
-           hint="never swallow CancelledError: catch Exception (not BaseException) for a job's failure, and if "
-                "you catch CancelledError to clean up, re-raise it; it must not end up in the returned list.")
+    error = outcome.get("error", {})
+    detail = {"raised": f"{error.get('type')}: {error.get('message')}", "returned": f"it returned {outcome.get('value')}",
+              "still running": "5 s later", "cancelled": ""}[outcome["kind"]]
+    ended = "running" if outcome["kind"] == "still running" else outcome["kind"]
+    expect_cancellation_propagates(ended, prop,
+                                   cancelled_at=CANCEL_AT, detail=detail,
+                                   hint="catch Exception (not BaseException) for a job's failure, and if you catch "
+                                        "CancelledError to clean up, re-raise it; it must not end up in the returned "
+                                        "list.")

@@ -1,14 +1,25 @@
-from gradekit.grading import check, expect, expect_elapsed, expect_happened
+from gradekit.grading import bar, calls_timeline, check, expect, expect_elapsed, expect_happened
 from gradekit.grading.feedback import approx
 
 EXERCISE = "ex05_timeouts"
 SLOW, TIMEOUT, FAST = 5.0, 1.0, 0.2
+TITLE = "fetch_with_timeout() and its fetch(url) on the check's clock"
+
+
+def _timeline(value: dict, expected: list[dict]) -> dict:
+    """The student's function from its call to its answer, and the fetch it made (as it stood at the answer)."""
+    function = bar("fetch_with_timeout()", 0.0, value["elapsed"], "error" if value["error"] else "ok")
+    return calls_timeline(value["calls"], TITLE, label=lambda key: "fetch(url)", function=function, expected=expected)
+
+
+SLOW_SHAPE = [bar("fetch_with_timeout()", 0.0, TIMEOUT), bar("fetch(url)", 0.0, TIMEOUT, "cancelled")]
 
 
 @check("gives up after ≈ timeout when the fetch is slow", points=2)
-def test_gives_up_at_timeout(run):
+def test_gives_up_at_timeout(run, timeline):
     observation = run("fetch_once", latency=SLOW, timeout=TIMEOUT)
     value = observation.value()
+    timeline(_timeline(value, SLOW_SHAPE))
     prop = f"with a {SLOW:g} s fetch and timeout={TIMEOUT:g}, the function gives back control after ≈ timeout"
     calls = value["calls"]
     expect_happened(bool(calls) and calls[0]["outcome"] != "returned", prop,
@@ -22,8 +33,9 @@ def test_gives_up_at_timeout(run):
 
 
 @check("the slow fetch is cancelled before it returns", points=2.5)
-def test_slow_fetch_is_cancelled(run):
+def test_slow_fetch_is_cancelled(run, timeline):
     value = run("fetch_once", latency=SLOW, timeout=TIMEOUT).value()
+    timeline(_timeline(value, SLOW_SHAPE))
     calls = value["calls"]
     call = calls[0] if calls else None
     if call is None:
@@ -55,9 +67,10 @@ def test_other_errors_propagate(run):
 
 
 @check("a fast fetch returns without waiting for the timeout", points=1)
-def test_fast_fetch_does_not_wait(run):
+def test_fast_fetch_does_not_wait(run, timeline):
     observation = run("fetch_once", latency=FAST, timeout=TIMEOUT)
     value = observation.value()
+    timeline(_timeline(value, [bar("fetch_with_timeout()", 0.0, FAST), bar("fetch(url)", 0.0, FAST)]))
     prop = f"a {FAST:g} s fetch with timeout={TIMEOUT:g} returns after ≈ the fetch's latency"
     calls = value["calls"]
     expect_happened(bool(calls) and calls[0]["outcome"] == "returned", prop,

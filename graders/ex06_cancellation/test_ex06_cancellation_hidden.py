@@ -1,4 +1,4 @@
-from gradekit.grading import check, expect, expect_happened
+from gradekit.grading import check, expect, expect_cancellation_propagates, expect_happened, never_awaited_note
 
 EXERCISE = "ex06_cancellation"
 MESSAGES = ["m1", "m2", "m3", "m4", "m5"]
@@ -6,8 +6,7 @@ MESSAGES = ["m1", "m2", "m3", "m4", "m5"]
 
 def _never_awaited_note(observation) -> str:
     """Python's "never awaited" warning, as the student's process reported it (a note, never a verdict)."""
-    warned = observation.hygiene.get("never_awaited") or []
-    return "Python warned that a coroutine was never awaited (a call of conn.close() without await?)." if warned else ""
+    return never_awaited_note(observation.hygiene.get("never_awaited") or [], "a call of conn.close() without await?")
 
 
 def _closes(value: dict) -> str:
@@ -61,20 +60,13 @@ def test_close_once_on_cancel(run):
 def test_cancellation_propagates(run):
     value = run("stream_cancelled", messages=MESSAGES, interval=1.0, cancel_at=1.6).value()
     _expect_streaming_at_cancel(value, "a cancelled stream_messages ends by raising CancelledError")
-    if value["outcome"] == "returned":
-        observed = f"it returned {value['result']!r} normally"
-    elif value["outcome"] == "raised":
-        error = value["error"]
-        observed = f"it raised {error['type']}" + (f": {error['message']}" if error["message"] else "")
-    elif value["outcome"] == "running":
-        observed = "it was still running long after cancel()"
-    else:
-        observed = "the task ended cancelled"
-    expect(value["outcome"] == "cancelled" and value["cancelled_at"] is not None,
-           "a cancelled stream_messages ends by raising CancelledError (it does not return normally)",
-           expected="the task ends cancelled", observed=observed,
-           hint="clean up in finally: (or except asyncio.CancelledError: … raise) and let the CancelledError "
-                "propagate; swallowing it hides the cancellation from whoever asked for it.")
+    error = value["error"] or {}
+    detail = {"returned": f"it returned {value['result']!r}",
+              "raised": f"{error.get('type')}" + (f": {error['message']}" if error.get("message") else "")
+              }.get(value["outcome"], "")
+    expect_cancellation_propagates(value["outcome"],
+                                   "a cancelled stream_messages ends by raising CancelledError (it does not return "
+                                   "normally)", cancelled_at=value["cancelled_at"], detail=detail)
 
 
 @check("sends are spaced by ≈ interval", points=1.5)

@@ -1,7 +1,19 @@
-from gradekit.grading import check, expect, expect_happened
+from gradekit.grading import calls_timeline, check, durations, expect, expect_happened, limited_shape
 
 EXERCISE = "ex07_bounded_concurrency"
 EPS = 1e-6
+
+
+def limited_timeline(value: dict, count: int, limit: int) -> dict:
+    """The fetches, named by the url's place in the list (neutral), beside `limit` at a time in that order.
+
+    The correct run's shape is built from how long the student's own fetches took (nothing hidden)."""
+    names = {f"u{i}": f"url {i + 1}" for i in range(count)}
+    took = dict(durations(value["calls"], names))
+    in_order = [(name, took[name]) for name in names.values() if name in took]
+    shape = limited_shape(in_order, limit) if len(in_order) == count else None
+    return calls_timeline(value["calls"], f"fetch(url) calls with limit {limit} on the check's clock", label=names,
+                          expected=shape)
 
 
 def expect_every_url_fetched(value: dict, count: int, prop: str) -> None:
@@ -13,10 +25,11 @@ def expect_every_url_fetched(value: dict, count: int, prop: str) -> None:
 
 
 @check("never more than limit fetches in flight", points=3)
-def test_never_more_than_limit(run):
+def test_never_more_than_limit(run, timeline):
     limit = 3
     latencies = [0.4, 0.1, 0.3, 0.2, 0.5, 0.1, 0.2, 0.3, 0.1, 0.4]
     value = run("fetch_urls", latencies=latencies, limit=limit).value()
+    timeline(limited_timeline(value, len(latencies), limit))
     prop = f"never more than limit={limit} fetches in flight ({len(latencies)} urls)"
     expect_every_url_fetched(value, len(latencies), prop)
     expect(value["peak"] <= limit, prop,
@@ -26,9 +39,10 @@ def test_never_more_than_limit(run):
 
 
 @check("exactly limit fetches in flight when there is enough work", points=1)
-def test_limit_reached(run):
+def test_limit_reached(run, timeline):
     limit = 4
     value = run("fetch_urls", latencies=[0.5] * 10, limit=limit).value()
+    timeline(limited_timeline(value, 10, limit))
     expect(value["peak"] >= limit, f"the limit is used: {limit} fetches in flight at once (10 urls, limit {limit})",
            expected=f"{limit} at once", observed=f"at most {value['peak']} at once",
            hint=f"start every fetch concurrently and let asyncio.Semaphore({limit}) (or {limit} workers) "
@@ -36,10 +50,11 @@ def test_limit_reached(run):
 
 
 @check("a freed slot is reused at once", points=1)
-def test_freed_slot_reused(run):
+def test_freed_slot_reused(run, timeline):
     limit = 3
     latencies = [0.5, 0.1, 0.2, 0.4, 0.1, 0.3, 0.2, 0.1]
     value = run("fetch_urls", latencies=latencies, limit=limit).value()
+    timeline(limited_timeline(value, len(latencies), limit))
     expect_every_url_fetched(value, len(latencies), "when a fetch finishes, the next url starts at once")
     calls, peak = value["calls"], value["peak"]
     for finished in sorted(c["ended"] for c in calls if c["ended"] is not None):

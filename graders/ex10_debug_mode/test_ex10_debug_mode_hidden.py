@@ -1,6 +1,7 @@
 import re
 
-from gradekit.grading import check, expect, expect_elapsed, expect_happened
+from gradekit.grading import (bar, calls_timeline, check, concurrent_shape, durations, expect, expect_elapsed,
+                              expect_happened)
 from gradekit.grading.feedback import blocking_note
 
 EXERCISE = "ex10_debug_mode"
@@ -48,9 +49,15 @@ def test_no_slow_callback(run):
 
 
 @check("elapsed ≈ one send (all users notified concurrently)", points=2)
-def test_elapsed_is_one_send(run):
+def test_elapsed_is_one_send(run, timeline):
     observation = run("notify", users=USERS, latency=0.5)
     value = observation.value()
+    users = {user: f"user {i + 1}" for i, user in enumerate(USERS)}  # neutral names
+    took = durations(value["calls"], users)
+    timeline(calls_timeline(value["calls"], "notify_all() and its send(user) calls on the check's clock", label=users,
+                            function=bar("notify_all()", 0.0, value["elapsed"], "error" if value["raised"] else "ok"),
+                            expected=[bar("notify_all()", 0.0, max((t for _, t in took), default=0.0))]
+                            + concurrent_shape(took)))
     prop = f"notify_all({len(USERS)} users) with sends of 0.5 s takes ≈ one send"
     sent = {c["key"] for c in value["calls"]}
     expect_happened(sent == set(USERS), prop, needs=f"notify_all sends to all {len(USERS)} users",

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from gradekit.grading import check, expect
+from gradekit.grading import bar, calls_timeline, check, expect
 
 EXERCISE = "ex11_first_completed"
 
@@ -20,6 +20,23 @@ def _what_happened(value):
     return f"raised {raised['type']}: {raised['message']} at {value['elapsed']:.3f} s"
 
 
+def _race_timeline(value: dict, mirrors: dict) -> dict:
+    """fastest() and the fetches as they stood when it answered, mirrors named by their place (neutral).
+
+    A correct run's shape: the first fetch to return wins, at its end every other is cancelled."""
+    names = {m: f"mirror {i + 1}" for i, m in enumerate(mirrors)}
+    outcome = "ok" if "returned" in value else "error"
+    won = [c for c in value["calls"] if c["outcome"] == "returned" and c["ended"] is not None]
+    expected = None
+    if won:
+        winner = min(won, key=lambda c: c["ended"])
+        at = winner["ended"]
+        expected = [bar("fastest()", 0.0, at)] + [
+            bar(name, 0.0, at, "ok" if m == winner["key"] else "cancelled") for m, name in names.items()]
+    return calls_timeline(value["calls"], "fastest() and its fetch(mirror) calls on the check's clock",
+                          label=names, function=bar("fastest()", 0.0, value["elapsed"], outcome), expected=expected)
+
+
 def _leaves(info):
     if "exceptions" not in info:
         return [(info["type"], info["message"])]
@@ -27,9 +44,10 @@ def _leaves(info):
 
 
 @check("every loser cancelled before it returns", points=3)
-def test_losers_cancelled(run):
+def test_losers_cancelled(run, timeline):
     mirrors = {"m1": _ok(0.6), "m2": _ok(0.2), "m3": _ok(0.4), "m4": _ok(0.8)}
     value = run("race_mirrors", mirrors=mirrors).value()
+    timeline(_race_timeline(value, mirrors))
     expect("returned" in value, "every loser cancelled before it returns", expected="a result",
            observed=_what_happened(value), hint="return the first successful result.")
     outcomes = {m: "never fetched" for m in mirrors}

@@ -1,6 +1,6 @@
 """Public checks of ex04: students can read and run these."""
 
-from gradekit.grading import check, expect, expect_elapsed, expect_happened
+from gradekit.grading import bar, calls_timeline, check, expect, expect_elapsed, expect_happened
 
 EXERCISE = "ex04_task_errors"
 
@@ -26,9 +26,12 @@ def test_values_and_original_exceptions(run):
 
 
 @check("elapsed ≈ the slowest job", points=2)
-def test_elapsed_is_the_slowest_job(run):
+def test_elapsed_is_the_slowest_job(run, timeline):
     observation = run("run_mixed_jobs", specs=SLOWEST_FAILS)
     value = observation.value()
+    timeline(calls_timeline(value["calls"], "the jobs on the check's clock", label=lambda key: f"job {key}",
+                            expected=[bar(f"job {i}", 0.0, latency, "error" if error else "ok")
+                                      for i, (latency, error) in enumerate(SLOWEST_FAILS)]))
     slowest = max(latency for latency, _ in SLOWEST_FAILS)
     called = {c["key"] for c in value["calls"]}
     expect_happened(called == set(range(len(SLOWEST_FAILS))), f"elapsed ≈ the slowest job ({slowest} s)",

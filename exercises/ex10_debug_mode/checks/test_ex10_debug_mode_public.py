@@ -7,7 +7,7 @@ never reaches the world, so "never awaited" is what the student's process report
 
 from collections import Counter
 
-from gradekit.grading import check, expect, expect_happened
+from gradekit.grading import bar, calls_timeline, check, concurrent_shape, expect, expect_all_awaited, expect_happened
 
 EXERCISE = "ex10_debug_mode"
 USERS = ["ann", "bob", "cy", "dee", "eve", "fay"]
@@ -25,15 +25,20 @@ def test_no_never_awaited(run):
     observation = run("notify", users=USERS, latency=0.5)
     expect_every_send_made(observation.value(), USERS, "no 'coroutine ... was never awaited' warning")
     warnings = observation.hygiene.get("never_awaited", [])  # self-reported by the student's process
-    expect(not warnings, "no 'coroutine ... was never awaited' warning", expected="no warning",
-           observed=f"{len(warnings)} warning(s), first: {warnings[0].splitlines()[0] if warnings else ''!r}",
-           hint="calling an async function only creates a coroutine object: nothing runs until you await it "
-                "(or hand it to create_task/gather). Debug mode shows where it was created.")
+    expect_all_awaited(warnings, "no 'coroutine ... was never awaited' warning",
+                       hint="await each call of an async function (or hand it to create_task/gather); debug mode's "
+                            "warning shows where the coroutine was created.")
 
 
 @check("every user is notified before notify_all returns", points=2)
-def test_every_user_notified(run):
+def test_every_user_notified(run, timeline):
     value = run("notify", users=USERS, latency=0.5).value()
+    # The sends as they stood when notify_all returned: a task never awaited may not have started yet.
+    ended = "error" if value["raised"] else "ok"
+    timeline(calls_timeline(value["at_return"].get("calls", []), "notify_all() and its send(user) calls, "
+                            "as they stood when it returned", label=str,
+                            function=bar("notify_all()", 0.0, value["elapsed"], ended),
+                            expected=[bar("notify_all()", 0.0, 0.5)] + concurrent_shape({u: 0.5 for u in USERS})))
     prop = f"notify_all({len(USERS)} users) sends to each user once and returns the count"
     hint = ("a task you create but never await may not even have started when your function returns: "
             "await the sends (asyncio.gather) before returning.")

@@ -1,6 +1,6 @@
 """Public checks of ex06: students can read and run these."""
 
-from gradekit.grading import check, expect, expect_happened
+from gradekit.grading import check, expect, expect_happened, never_awaited_note
 
 EXERCISE = "ex06_cancellation"
 MESSAGES = ["hello", "how are you?", "bye"]
@@ -34,9 +34,7 @@ def test_close_once_on_success(run):
                     needs="a successful run: every message sent, the function returning",
                     observed=f"sends {sent}, {_outcome(value)}",
                     hint="await conn.open(), then await conn.send(m) for each message.")
-    note = ""
-    if observation.hygiene.get("never_awaited"):
-        note = "Python warned that a coroutine was never awaited (a call of conn.close() without await?)."
+    note = never_awaited_note(observation.hygiene.get("never_awaited") or [], "a call of conn.close() without await?")
     # The note quotes Python's warning as the student's process reported it; the verdict rests on
     # the close() calls the world saw.
     expect(value["closed"] == 1 and len(value["closes"]) == 1, prop,

@@ -2,7 +2,7 @@
 
 import math
 
-from gradekit.grading import check, expect, expect_elapsed
+from gradekit.grading import calls_timeline, check, expect, expect_elapsed, limited_shape
 
 EXERCISE = "ex07_bounded_concurrency"
 
@@ -19,11 +19,13 @@ def test_results_in_order(run):
 
 
 @check("elapsed ≈ ceil(n / limit) × latency", points=2)
-def test_elapsed_equal_latencies(run):
+def test_elapsed_equal_latencies(run, timeline):
     n, limit, latency = 7, 3, 1.0
     latencies = {f"u{i}": latency for i in range(n)}
     observation = run("fetch_with_latencies", latencies=latencies, limit=limit)
     value = observation.value()
+    timeline(calls_timeline(value["calls"], f"fetch(url) calls with limit {limit} on the check's clock", label=str,
+                            expected=limited_shape(latencies, limit)))
     target = math.ceil(n / limit) * latency
     expect_elapsed(value["elapsed"], target,
                    f"{n} fetches of {latency:g} s with limit {limit} take ceil({n}/{limit}) × {latency:g} s",
