@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +19,9 @@ from gradekit.report.timeline import timeline_data
 from gradekit.sources import load_source
 from gradekit.sandbox import Sandbox, Workspace
 from gradekit.world.run import observe
+
+if TYPE_CHECKING:
+    from gradekit.progress import ProgressHook
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
 #: The timeline a check attached with the ``timeline`` fixture, shown with its result when it fails.
@@ -48,6 +53,8 @@ class GradingSession:
     observations: dict[tuple, Observation] = field(default_factory=dict)
     #: Why the submission is flagged for review (it tampered with the harness), per exercise.
     flags: dict[str, str] = field(default_factory=dict)
+    #: Told of each exercise's checks and of each check as it starts and ends (gradekit.progress).
+    progress: ProgressHook | None = None
     _texts: dict[Path, str] = field(default_factory=dict)
     _modules: dict[Path, ModuleType] = field(default_factory=dict)
 
@@ -146,6 +153,14 @@ class GradekitPlugin:
             )
             self._info[item.nodeid] = info
             self.session.collected.append(info)
+        if self.session.progress is not None:
+            for exercise_id, count in Counter(info.exercise_id for info in self._info.values()).items():
+                self.session.progress.checks_found(exercise_id, count)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        info = self._info.get(nodeid)
+        if info is not None and self.session.progress is not None:
+            self.session.progress.check_started(info.exercise_id, info.name)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -158,6 +173,8 @@ class GradekitPlugin:
         if not report.passed:
             result.timeline = item.stash.get(TIMELINE, None)
         self.session.results.setdefault(info.exercise_id, []).append(result)
+        if self.session.progress is not None:
+            self.session.progress.check_done(info.exercise_id, result)
 
 
 def _judge(info: CheckInfo, passed: bool, excinfo) -> CheckResult:

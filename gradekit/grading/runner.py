@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
+import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gradekit.grading.plugin import CheckInfo, GradekitPlugin, GradingSession
+from gradekit.grading.relay import ProgressRelay, RelayEnd
 from gradekit.kit import CheckFile, Kit
 from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
 from gradekit.sandbox import Limits, SpawnSandbox, Workspace, choose_sandbox
 from gradekit.workers import worker_pool
+
+if TYPE_CHECKING:
+    from gradekit.progress import ProgressHook
 
 PYTEST_INI = Path(__file__).with_name("graders.ini")
 
@@ -38,14 +45,15 @@ def _pytest_args(kit: Kit, files: list[CheckFile], collect_only: bool) -> list[s
 
 def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, limits: Limits,
                 collect_only: bool = False, require_isolation: bool = False,
-                isolation: str = "auto") -> GradingSession:
+                isolation: str = "auto", progress: ProgressHook | None = None) -> GradingSession:
     # Collecting runs no check, so it starts no sandbox.
     sandbox = SpawnSandbox(limits) if collect_only else choose_sandbox(limits, require_isolation=require_isolation,
                                                                        isolation=isolation)
     session = GradingSession(workspace=workspace, sandbox=sandbox,
                              visibility={f.path.resolve(): f.visibility for f in files},
                              public_scenarios={ex: kit.public_checks(ex) / "scenarios.py"
-                                               for ex in {f.exercise_id for f in files}})
+                                               for ex in {f.exercise_id for f in files}},
+                             progress=progress)
     if not files:
         sandbox.close()
         return session
@@ -55,6 +63,8 @@ def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, l
             code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
     finally:
         sandbox.close()
+    if code == pytest.ExitCode.INTERRUPTED:  # pytest caught a Ctrl-C: it is the user's, pass it on
+        raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GraderError(f"the graders could not run (pytest exit {int(code)}):\n{sink.getvalue()[-2000:]}")
     return session
@@ -110,33 +120,62 @@ class _Part:
     limits: Limits
     require_isolation: bool
     isolation: str
+    #: Where a worker sends its progress (None: no one is listening, or the part runs here).
+    relay: RelayEnd | None = None
 
 
-def _grade_part(part: _Part) -> tuple[list[ExerciseResult], str]:
+def _grade_part(part: _Part, progress: ProgressHook | None = None) -> tuple[list[ExerciseResult], str]:
+    if part.relay is not None:
+        with part.relay.open() as relayed:
+            return _grade_part(dataclasses.replace(part, relay=None), relayed)
     files = part.kit.check_files(part.exercise_ids, part.public_only)
     session = run_graders(part.kit, files, part.workspace, part.limits, require_isolation=part.require_isolation,
-                          isolation=part.isolation)
+                          isolation=part.isolation, progress=progress)
     return [_exercise_result(ex_id, session, part.workspace) for ex_id in part.exercise_ids], session.sandbox.isolation
+
+
+def _grade_in_worker(part: _Part) -> tuple[list[ExerciseResult], str]:
+    """``_grade_part`` in a pool's worker, which leaves Ctrl-C to the grading process once its part is done.
+
+    Ctrl-C reaches every process of the terminal's group: a worker grading stops (pytest
+    turns it into KeyboardInterrupt, sent back with the part), but an idle one would die
+    printing a traceback while the grading process ends the run cleanly.
+    """
+    try:
+        return _grade_part(part)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, label: str,
                     public_only: bool = False, limits: Limits | None = None,
                     require_isolation: bool = False, isolation: str = "auto",
-                    jobs: int | None = None) -> SubmissionReport:
+                    jobs: int | None = None, progress: ProgressHook | None = None) -> SubmissionReport:
     """Grade ``exercise_ids`` of ``workspace``, split over ``jobs`` worker processes.
 
     Each worker has its own sandbox; exercises are dealt out in turn, so the slow
-    real-time ones (ex08, ex09, ex17) tend to land in different workers.
+    real-time ones (ex08, ex09, ex17) tend to land in different workers. ``progress``
+    is told of every check, in this thread, as the workers go (gradekit/grading/relay.py).
     """
     started = time.monotonic()
     count = _workers(jobs, len(exercise_ids))
     parts = [_Part(kit, workspace, exercise_ids[i::count], public_only, limits or Limits(), require_isolation,
                    isolation) for i in range(count)]
     if count == 1:
-        graded = [_grade_part(parts[0])]
-    else:
+        graded = [_grade_part(parts[0], progress)]
+    elif progress is None:
         with worker_pool(count) as pool:
-            graded = list(pool.map(_grade_part, parts))
+            graded = list(pool.map(_grade_in_worker, parts))
+    else:
+        relay = ProgressRelay(progress, count)  # its pipes must exist before the pool forks
+        try:
+            parts = [dataclasses.replace(part, relay=relay.end(i)) for i, part in enumerate(parts)]
+            with worker_pool(count) as pool:
+                futures = [pool.submit(_grade_in_worker, part) for part in parts]
+                relay.deliver(futures)
+                graded = [future.result() for future in futures]
+        finally:
+            relay.close()
     by_id = {result.id: result for results, _ in graded for result in results}
     isolations = {name for _, name in graded}
     return SubmissionReport(submission=label, exercises=[by_id[ex_id] for ex_id in exercise_ids],
@@ -149,16 +188,19 @@ def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, 
 def grade_submission(kit: Kit, submission: Path, *, exercises: list[str] | None = None,
                      public_only: bool = False, limits: Limits | None = None,
                      require_isolation: bool = False, isolation: str = "auto",
-                     jobs: int | None = None) -> SubmissionReport:
+                     jobs: int | None = None, progress: ProgressHook | None = None) -> SubmissionReport:
     """Grade the exercise modules found in ``submission``.
 
-    Raises SubmissionError, KitError, or IsolationUnavailable when ``require_isolation``
-    is true and this machine cannot isolate children with namespaces.
+    ``progress`` (a :class:`gradekit.progress.ProgressHook`) hears of each check as it
+    runs. Raises SubmissionError, KitError, or IsolationUnavailable when
+    ``require_isolation`` is true and this machine cannot isolate children with
+    namespaces; KeyboardInterrupt when the user pressed Ctrl-C.
     """
     exercise_ids = kit.select(exercises)
     workspace = Workspace.create(submission, exercise_ids, known=kit.exercise_ids())
     try:
         return grade_workspace(kit, workspace, exercise_ids, label=str(submission), public_only=public_only,
-                               limits=limits, require_isolation=require_isolation, isolation=isolation, jobs=jobs)
+                               limits=limits, require_isolation=require_isolation, isolation=isolation, jobs=jobs,
+                               progress=progress)
     finally:
         workspace.cleanup()
