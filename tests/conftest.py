@@ -8,9 +8,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from gradekit.kit import Kit
+from gradekit.report.schema import report_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +24,43 @@ class CliResult:
     stderr: str
 
     def json(self) -> dict:
-        return json.loads(self.stdout)
+        """stdout parsed; a grading report (it has ``schema_version``) must also be valid (:func:`assert_valid_report`)."""
+        data = json.loads(self.stdout)
+        if isinstance(data, dict) and "schema_version" in data:
+            assert_valid_report(data)
+        return data
+
+
+REPORT_VALIDATOR = jsonschema.Draft202012Validator(report_schema())
+
+
+def assert_valid_report(report: dict) -> dict:
+    """Fail unless ``report`` is valid against gradekit/report/schema/report.schema.json and its sums hold.
+
+    Every test that produces a JSON report checks it here (``CliResult.json()`` does it for
+    stdout; call it on reports read from files). Beyond the schema: ``score <= max_score``
+    everywhere, and each total is the sum of its parts (shared/grader-contract.md).
+    Returns the report, so ``report = assert_valid_report(json.loads(text))`` reads well.
+    """
+    errors = sorted(REPORT_VALIDATOR.iter_errors(report), key=lambda e: list(e.absolute_path))
+    assert not errors, "the report does not match its schema:\n" + "\n".join(
+        f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:10])
+    for exercise in report["exercises"]:
+        tests = exercise["tests"]
+        for test in tests:
+            assert test["score"] <= test["max_score"], f"{exercise['id']}/{test['id']}: score above max_score"
+        assert exercise["score"] == round(sum(t["score"] for t in tests), 2), f"{exercise['id']}: score is not its checks' sum"
+        assert exercise["max_score"] == round(sum(t["max_score"] for t in tests), 2), f"{exercise['id']}: max_score is not its checks' sum"
+    assert report["score"] == round(sum(e["score"] for e in report["exercises"]), 2), "score is not the exercises' sum"
+    assert report["max_score"] == round(sum(e["max_score"] for e in report["exercises"]), 2), "max_score is not the exercises' sum"
+    assert report["score"] <= report["max_score"]
+    return report
+
+
+@pytest.fixture
+def valid_report():
+    """:func:`assert_valid_report` as a fixture."""
+    return assert_valid_report
 
 
 @pytest.fixture(scope="session")
