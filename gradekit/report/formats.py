@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from gradekit.report.html import render_html
 from gradekit.report.model import SubmissionReport
 from gradekit.report.text import render_text
 
@@ -16,4 +17,5 @@ def render_json(report: SubmissionReport) -> str:
 RENDERERS: dict[str, Callable[[SubmissionReport], str]] = {
     "text": render_text,
     "json": render_json,
+    "html": render_html,
 }

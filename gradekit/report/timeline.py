@@ -233,7 +233,13 @@ def _bar(bar: Bar, scale: float, width: int) -> str:
 
 _COLOR = {"ok": "#3b6fb6", "error": "#c0392b", "cancelled": "#9a9a9a", "running": "#e08a00"}
 _NAME = {"ok": "returned", "error": "raised", "cancelled": "cancelled", "running": "still running"}
-_ROW, _BAR, _LABELS, _PLOT, _TIMES, _TOP = 18, 12, 130, 420, 150, 34
+_ROW, _BAR, _PLOT, _TIMES, _TOP = 18, 12, 420, 150, 34
+_CHAR = 6.5  # px per character of an 11 px label: the label column fits the longest label
+
+
+def _labels_width(data: Timeline) -> float:
+    longest = max([len(b.label) for _, bars in data.sections for b in bars] + [12])
+    return 24 + _CHAR * longest
 
 
 def svg_chart(timeline: dict) -> str:
@@ -245,13 +251,14 @@ def svg_chart(timeline: dict) -> str:
     data = Timeline.from_dict(timeline)
     ticks = _ticks(data.last, 6)
     scale = _PLOT / ticks[-1]
+    left = _labels_width(data)
     rows: list[str] = []
     y = _TOP
     for heading, bars in data.sections:
         rows.append(_svg_text(4, y + _BAR - 1, heading, weight="bold"))
         y += _ROW
         for bar in bars or ():
-            rows.append(_svg_bar(bar, y, scale))
+            rows.append(_svg_bar(bar, y, left, scale))
             y += _ROW
         if not bars:
             rows.append(_svg_text(16, y + _BAR - 1, "(no calls)"))
@@ -259,8 +266,8 @@ def svg_chart(timeline: dict) -> str:
     outcomes = [o for o in OUTCOMES if any(b.outcome == o for _, bars in data.sections for b in bars)]
     legend = _svg_legend(outcomes, y + 6)
     height = y + (28 if outcomes else 8)
-    grid = _svg_grid(ticks, scale, y, data.unit)
-    width = _LABELS + _PLOT + _TIMES
+    grid = _svg_grid(ticks, left, scale, y, data.unit)
+    width = round(left + _PLOT + _TIMES)
     title = escape(data.title or "timeline", quote=True)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="gk-timeline" role="img" width="{width}" '
             f'height="{height}" viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif" font-size="11">'
@@ -274,19 +281,19 @@ def _svg_text(x: float, y: float, text: str, *, weight: str = "normal", anchor: 
             f"{escape(text, quote=True)}</text>")
 
 
-def _svg_grid(ticks: list[float], scale: float, bottom: float, unit: str) -> str:
+def _svg_grid(ticks: list[float], left: float, scale: float, bottom: float, unit: str) -> str:
     parts = []
     for t in ticks:
-        x = _LABELS + t * scale
+        x = left + t * scale
         parts.append(f'<line x1="{x:.1f}" y1="{_TOP - 6}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="#ddd"/>')
         parts.append(_svg_text(x, _TOP - 9, _fmt(t), anchor="middle", fill="#555"))
-    parts.append(_svg_text(_LABELS + _PLOT + 24, _TOP - 9, f"({unit})", fill="#555"))
+    parts.append(_svg_text(left + _PLOT + 24, _TOP - 9, f"({unit})", fill="#555"))
     return "".join(parts)
 
 
-def _svg_bar(bar: Bar, y: float, scale: float) -> str:
-    x = _LABELS + bar.start * scale
-    end = _LABELS + _PLOT if bar.end is None else _LABELS + bar.end * scale
+def _svg_bar(bar: Bar, y: float, left: float, scale: float) -> str:
+    x = left + bar.start * scale
+    end = left + _PLOT if bar.end is None else left + bar.end * scale
     width = max(2.0, end - x)
     tip = escape(f"{bar.label}: {_span(bar).replace(_WORD[bar.outcome], '')} s, {_NAME[bar.outcome]}", quote=True)
     arrow = ""
@@ -296,7 +303,7 @@ def _svg_bar(bar: Bar, y: float, scale: float) -> str:
     return (_svg_text(16, y + _BAR - 1, bar.label)
             + f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{_BAR}" rx="2" fill="{_COLOR[bar.outcome]}">'
             f"<title>{tip}</title></rect>" + arrow
-            + _svg_text(_LABELS + _PLOT + 12, y + _BAR - 1, _span(bar), fill="#555"))
+            + _svg_text(left + _PLOT + 12, y + _BAR - 1, _span(bar), fill="#555"))
 
 
 def _svg_legend(outcomes: list[str], y: float) -> str:
