@@ -7,10 +7,13 @@ from pathlib import Path
 
 import click
 
+from gradekit.gradescope import BundleError, build_bundle
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
 from gradekit.kit import Kit, KitError
 from gradekit.report.files import remove_stale, write_atomic
 from gradekit.report.formats import RENDERERS, render_json
+from gradekit.report.github import append_step_summary, step_summary
+from gradekit.report.gradescope import VISIBILITIES
 from gradekit.sandbox import IsolationUnavailable
 from gradekit.sandbox.workspace import SubmissionError
 from gradekit.selfcheck import coverage_problems, prove_all
@@ -57,9 +60,34 @@ def grade(ctx: click.Context, path: Path | None, exercises: tuple[str, ...], pub
                               require_isolation=require_isolation)
     write_atomic(output, render_json(report) + "\n")
     click.echo(RENDERERS[fmt](report))
+    if fmt == "github" and not append_step_summary(report):
+        click.echo(step_summary(report))  # outside GitHub Actions: shown after the annotations
     if fail_under is not None and report.score < fail_under:
         click.echo(f"Score {report.score:g} is below --fail-under {fail_under:g}.", err=True)
         ctx.exit(1)
+
+
+@cli.command("gradescope-bundle")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--exercise", "exercises", multiple=True,
+              help="Grade only this exercise on Gradescope (one assignment per week…); repeatable. Default: all.")
+@click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default="visible", show_default=True,
+              help="When students see the hidden checks' results on Gradescope (never their source).")
+@click.option("--require-isolation", is_flag=True,
+              help="Score nothing, with the reason, where Gradescope's container cannot run bubblewrap.")
+@click.option("--wheel", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="The engine's wheel to install (default: built from this kit with pip).")
+@click.pass_context
+def gradescope_bundle(ctx: click.Context, out: Path, exercises: tuple[str, ...], hidden_visibility: str,
+                      require_isolation: bool, wheel: Path | None) -> None:
+    """Build Gradescope's autograder zip (setup.sh, run_autograder, the engine, the checks and hidden graders)."""
+    try:
+        bundle = build_bundle(_kit(ctx), out, exercises=list(exercises), hidden_visibility=hidden_visibility,
+                              require_isolation=require_isolation, wheel=wheel)
+    except BundleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {bundle.path}: Gradescope's autograder for {', '.join(bundle.exercises)}. Upload it as the "
+               "autograder of a programming assignment (docs/formats.md).")
 
 
 @cli.command("list")

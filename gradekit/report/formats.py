@@ -1,4 +1,17 @@
-"""Rendering a report in each ``--format``; add a format by adding a function here."""
+"""Rendering a report in each ``--format``; add a format by adding a function here.
+
+Each renderer turns a :class:`~gradekit.report.model.SubmissionReport` into what
+``python grade.py grade --format NAME`` prints on stdout:
+
+- ``text``: the readable summary; ``json``: the report (``report/schema/report.schema.json``);
+- ``gradescope`` / ``prairielearn``: those platforms' ``results.json``
+  (:mod:`gradekit.report.gradescope`, :mod:`gradekit.report.prairielearn`);
+- ``junit``: JUnit XML for GitLab, Jenkins and other CI (:mod:`gradekit.report.junit`);
+- ``github``: GitHub Actions annotations; the command also appends the job summary to
+  ``$GITHUB_STEP_SUMMARY`` (:mod:`gradekit.report.github`).
+
+The machine formats print nothing else on stdout: progress goes to stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +19,11 @@ import json
 from collections.abc import Callable
 
 from gradekit.report.html import render_html
+from gradekit.report.github import render_github
+from gradekit.report.gradescope import render_gradescope
+from gradekit.report.junit import render_junit
 from gradekit.report.model import SubmissionReport
+from gradekit.report.prairielearn import render_prairielearn
 from gradekit.report.text import render_text
 
 
@@ -17,5 +34,9 @@ def render_json(report: SubmissionReport) -> str:
 RENDERERS: dict[str, Callable[[SubmissionReport], str]] = {
     "text": render_text,
     "json": render_json,
+    "gradescope": render_gradescope,
+    "prairielearn": render_prairielearn,
+    "junit": render_junit,
+    "github": render_github,
     "html": render_html,
 }
