@@ -54,7 +54,7 @@ NOT_GRADED = {
 ALLOWED_TAGS = {
     "html", "head", "meta", "link", "title", "style", "body", "header", "main", "section", "div", "span",
     "h1", "h2", "h3", "h4", "p", "a", "b", "small", "pre", "blockquote", "ol", "ul", "li", "table", "thead",
-    "tbody", "tr", "th", "td", "details", "summary", "svg", "rect", "text", "line", "polygon",
+    "tbody", "tr", "th", "td", "svg", "rect", "text", "line", "polygon",
 }
 SAFE_PAGE = re.compile(r"[A-Za-z0-9_-]+\.html")
 
@@ -212,6 +212,31 @@ def test_a_student_page_shows_the_report_and_its_timelines(class_out, graded_rep
     timelines = [t["timeline"] for e in graded_reports["bob"]["exercises"] for t in e["tests"] if "timeline" in t]
     assert timelines and html.count('class="gk-timeline"') == len(timelines)
     assert all(bar["label"] in text for t in timelines for bar in t["observed"])
+
+
+def test_a_malformed_timeline_is_named_and_the_rest_is_drawn(class_out, graded_reports):
+    report = json.loads(json.dumps(graded_reports["bob"]))
+    check = next(t for e in report["exercises"] for t in e["tests"] if "timeline" not in t)
+    check["timeline"] = {"title": "broken", "observed": [{"label": "x", "start": -1, "end": 2, "outcome": "ok"}]}
+    (class_out / "reports" / "bob.json").write_text(json.dumps(report), encoding="utf-8")
+    build_dashboard(class_out)
+    bob = next(s for s in load_output(class_out).students if s.name == "bob")
+    html = (class_out / "dashboard" / "students" / bob.page).read_text(encoding="utf-8")
+    assert "This timeline cannot be drawn: timeline.observed[0].start must be" in _text(html)
+    drawn = [t for e in graded_reports["bob"]["exercises"] for t in e["tests"] if "timeline" in t]
+    assert html.count('class="gk-timeline"') == len(drawn) > 0
+
+
+@pytest.mark.parametrize("text", [
+    "ok", "elapsed ≈ 0.300 s", "学生 élève 🎓", "two\nlines\tand a tab", "x" * 2000, "\x1b[2Jwiped", "\u202eevil",
+    "no\u00a0break", "soft\u00adhyphen", "line\u2028separator", "lone \ud800 surrogate", "bell\x07", "\x9b31m",
+])
+@pytest.mark.parametrize("multiline", [False, True])
+def test_reading_cleans_text_exactly_as_the_report_cleaner_does(text, multiline):
+    from gradekit.dashboard.load import _text as read_text
+    from gradekit.report.sanitize import clean
+
+    assert read_text(text, 200, multiline=multiline) == clean(text, 200, multiline=multiline)
 
 
 def test_no_graded_submission_still_makes_a_dashboard(tmp_path):

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from gradekit.report.model import FEEDBACK, LABEL, NAME
 from gradekit.report.sanitize import clean
-from gradekit.report.timeline import Timeline, TimelineError
 
 __all__ = ["Check", "ClassOutput", "DashboardError", "Exercise", "Student", "load_output", "page_name"]
 
@@ -59,8 +58,9 @@ class Check:
     max_score: float
     visibility: str
     feedback: str = ""
-    timeline: Timeline | None = None  # the check's calls on its clock (gradekit.report.timeline)
-    timeline_problem: str = ""  # why a timeline in the report cannot be drawn
+    #: The check's calls on its clock, as the report holds it: checked, cleaned and escaped when
+    #: drawn (:func:`gradekit.report.timeline.svg_chart`), where a malformed one is named instead.
+    timeline: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,16 @@ class ClassOutput:
 # -- small readers: untrusted values in, clean values (or None) out --------------------
 
 def _text(value: object, limit: int = NAME, *, multiline: bool = False) -> str:
-    return "" if value is None else clean(value, limit, multiline=multiline)
+    if value is None:
+        return ""
+    # Fast path (clean() looks at every character in Python; a class has ~10^5 texts): a
+    # printable str has no control or format character, so no escape sequence either, and
+    # clean() would return it unchanged if it fits.
+    if isinstance(value, str) and len(value) <= limit:
+        bare = value.replace("\n", "").replace("\t", "") if multiline else value
+        if bare.isprintable():
+            return value
+    return clean(value, limit, multiline=multiline)
 
 
 def _number(value: object) -> float | None:
@@ -162,23 +171,13 @@ def page_name(student: str, taken: set[str]) -> str:
 
 # -- reports ----------------------------------------------------------------------------
 
-def _timeline(value: object) -> tuple[Timeline | None, str]:
-    """A check's timeline checked and cleaned by its own module (interfaces item 1), or why it cannot be drawn."""
-    if value is None:
-        return None, ""
-    try:
-        return Timeline.from_dict(value), ""
-    except TimelineError as error:
-        return None, _text(error, FEEDBACK)
-
-
 def _check(exercise: str, data: dict) -> Check:
-    timeline, problem = _timeline(data.get("timeline"))
+    timeline = data.get("timeline")
     return Check(exercise=exercise, id=_text(data.get("id")), name=_text(data.get("name")) or "(unnamed check)",
                  status=_text(data.get("status")) or "error", score=_number(data.get("score")) or 0.0,
                  max_score=_number(data.get("max_score")) or 0.0, visibility=_text(data.get("visibility")),
                  feedback=_text(data.get("feedback"), FEEDBACK, multiline=True),
-                 timeline=timeline, timeline_problem=problem)
+                 timeline=timeline if isinstance(timeline, dict) else None)
 
 
 def _exercise(data: dict) -> Exercise:

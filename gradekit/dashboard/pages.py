@@ -17,7 +17,9 @@ from html import escape
 from gradekit.dashboard import svg
 from gradekit.dashboard.load import Check, ClassOutput, Exercise, Student
 from gradekit.dashboard.stats import ClassStats
-from gradekit.report.timeline import Bar, svg_chart
+from gradekit.report.model import FEEDBACK
+from gradekit.report.sanitize import clean
+from gradekit.report.timeline import TimelineError, svg_chart
 
 __all__ = ["index_page", "student_page"]
 
@@ -44,7 +46,7 @@ blockquote { margin: 6px 0 10px; padding: 6px 10px; background: #f5f5f5; border-
 .flag { background: #ffebee; border-color: #ef9a9a; }
 .empty { color: #78909c; font-style: italic; }
 .chart { max-width: 100%; height: auto; } .meter { vertical-align: middle; }
-.timeline { margin: 8px 0 16px; } details { margin: 4px 0; }
+.timeline { margin: 8px 0 16px; } .timeline h4 { margin: 8px 0 4px; }
 """
 MARK = {"passed": "✓", "failed": "✗", "error": "✗", "timeout": "⏱"}
 
@@ -196,24 +198,13 @@ def index_page(output: ClassOutput, stats: ClassStats) -> str:
 
 # -- a student's page -------------------------------------------------------------------
 
-def _series_rows(name: str, bars: tuple[Bar, ...], unit: str) -> list[list[str]]:
-    def at(value: float | None) -> str:
-        return "–" if value is None else f"{value:.3f} {escape(unit)}"
-
-    return [[name, escape(b.label), at(b.start), at(b.end), escape(b.outcome)] for b in bars]
-
-
 def _timeline(check: Check) -> str:
-    """The check's timeline: C's chart (:func:`gradekit.report.timeline.svg_chart`), its data in a table below."""
-    if check.timeline is None:
-        return (f'<div class="timeline"><h4>{escape(check.name)}: timeline</h4>'
-                f'<p class="empty">Cannot be drawn: {escape(check.timeline_problem)}</p></div>')
-    timeline = check.timeline
-    rows = _series_rows("observed", timeline.observed, timeline.unit)
-    rows += _series_rows("expected", timeline.expected or (), timeline.unit)
-    table = _table(["", "label", "start", "end", "outcome"], rows, numeric={2, 3})
-    return (f'<div class="timeline"><h4>{escape(check.name)}</h4>{svg_chart(timeline.to_dict())}'
-            f"<details><summary>the timeline's data</summary>{table}</details></div>")
+    """The check's timeline as :func:`gradekit.report.timeline.svg_chart` draws it (bars with their times)."""
+    try:
+        chart = svg_chart(check.timeline)
+    except TimelineError as error:  # the report's timeline is malformed: say so, draw the rest
+        chart = f'<p class="empty">This timeline cannot be drawn: {escape(clean(error, FEEDBACK))}</p>'
+    return f'<div class="timeline"><h4>{escape(check.name)}</h4>{chart}</div>'
 
 
 def _check_row(check: Check) -> list[str]:
@@ -231,7 +222,7 @@ def _exercise(exercise: Exercise) -> str:
     if exercise.checks and exercise.status == "graded":  # otherwise every check repeats the feedback above
         parts.append(_table(["status", "check", "points", "visibility", "feedback"],
                             [_check_row(c) for c in exercise.checks], numeric={2}))
-    parts += [_timeline(c) for c in exercise.checks if c.timeline or c.timeline_problem]
+    parts += [_timeline(c) for c in exercise.checks if c.timeline is not None]
     return _section(exercise.id, "".join(parts), css="flag" if exercise.flag_reason else "")
 
 
