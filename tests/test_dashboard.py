@@ -99,6 +99,8 @@ def write_output(out: Path, reports: dict[str, dict], not_graded: dict[str, tupl
         submissions[name] = _entry(status, reason)
     manifest = {"kit_version": "test", "shard": None, "submissions": submissions}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    header = ["student", "total", "max_total", *EXERCISES, "status", "flagged", "flag_reason"]
+    (out / "gradebook.csv").write_text(",".join(header) + "\n", encoding="utf-8")  # the dashboard only links it
     return out
 
 
@@ -198,6 +200,20 @@ def test_the_class_page_lists_flagged_and_ungraded_submissions_with_their_reason
     bob_failed = [t for e in graded_reports["bob"]["exercises"] for t in e["tests"] if t["status"] != "passed"]
     assert bob_failed and all(t["name"] in failures for t in bob_failed)
     assert bob_failed[0]["feedback"].split("\n")[0][:60] in failures
+
+
+def test_report_warnings_are_listed_once_with_how_many_reports_carry_them(graded_reports, tmp_path):
+    warning = "graded with --allow-weak-isolation: student code ran without Linux namespaces"
+    reports = json.loads(json.dumps(graded_reports))
+    for name in ("alice", "bob"):
+        reports[name]["warnings"] = [warning, warning]
+    html = build_dashboard(write_output(tmp_path / "OUT", reports, {})).read_text(encoding="utf-8")
+    section = _text(html.split('id="warnings"')[1].split("</section>")[0])
+    assert warning in section and f"2/{len(reports)}" in section
+    assert 'href="../gradebook.csv"' in html
+    quiet = build_dashboard(write_output(tmp_path / "quiet", graded_reports, {})).read_text(encoding="utf-8")
+    if not any(r.get("warnings") for r in graded_reports.values()):  # reports graded here carry none
+        assert 'id="warnings"' not in quiet
 
 
 def test_a_student_page_shows_the_report_and_its_timelines(class_out, graded_reports):

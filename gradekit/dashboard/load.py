@@ -106,6 +106,7 @@ class ClassOutput:
     kit_version: str
     shard: str | None
     students: list[Student]
+    gradebook: bool = False  # OUT/gradebook.csv is there (the class page links it)
 
 
 # -- small readers: untrusted values in, clean values (or None) out --------------------
@@ -249,4 +250,5 @@ def load_output(out_dir: Path) -> ClassOutput:
         students.append(_student(out_dir, name, entry if isinstance(entry, dict) else {}, page))
     shard = manifest.get("shard")
     return ClassOutput(out_dir=out_dir, kit_version=_text(manifest.get("kit_version")),
-                       shard=_text(shard) if shard else None, students=students)
+                       shard=_text(shard) if shard else None, students=students,
+                       gradebook=(out_dir / "gradebook.csv").is_file())

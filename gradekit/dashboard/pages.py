@@ -165,9 +165,17 @@ def _flagged(stats: ClassStats) -> str:
 def _ungraded(stats: ClassStats) -> str:
     if not stats.ungraded:
         return _empty("Every submission was graded.")
+    counts = " · ".join(f"{escape(status)}: {count}" for status, count in stats.ungraded_statuses.items())
     rows = [[_student_link(s), escape(s.status), f'<span class="feedback">{escape(s.reason)}</span>']
             for s in stats.ungraded]
-    return _table(["student", "status", "reason"], rows)
+    return f"<p>{counts}</p>" + _table(["student", "status", "reason"], rows)
+
+
+def _warnings(stats: ClassStats) -> str:
+    rows = [[f'<span class="feedback">{escape(text)}</span>', f"{count}/{len(stats.graded)}"]
+            for text, count in stats.warnings]
+    return "<p>What the reports say about how they were made.</p>" + _table(["warning", "reports"], rows,
+                                                                              numeric={1})
 
 
 def _roster(output: ClassOutput) -> str:
@@ -181,10 +189,12 @@ def _roster(output: ClassOutput) -> str:
 def index_page(output: ClassOutput, stats: ClassStats) -> str:
     """The class page: summary, charts, failures, flagged and ungraded submissions, every student."""
     shard = f" · shard {escape(output.shard)}" if output.shard else ""
+    gradebook = ' · <a href="../gradebook.csv">gradebook.csv</a>' if output.gradebook else ""
     header = (f"<h1>Class dashboard</h1><p>{stats.submissions} submission(s) · kit "
-              f"{escape(output.kit_version or 'unknown')}{shard}</p>")
+              f"{escape(output.kit_version or 'unknown')}{shard}{gradebook}</p>")
     body = "".join([
         _cards(stats),
+        _section("Report warnings", _warnings(stats), css="flag", anchor="warnings") if stats.warnings else "",
         _section("Score distribution", _distribution(stats), anchor="distribution"),
         _section("Pass rate per exercise", _exercises(stats), anchor="exercises"),
         _section("Most common failures", _failures(stats), anchor="failures"),

@@ -12,6 +12,8 @@ Definitions, so the numbers can be read without the code:
 - A check's *pass rate* is the share of its *attempts* that passed, where an attempt
   is a student whose module for that exercise was found and imported (exercise status
   ``graded``): a missing module says nothing about the check.
+- A report *warning* (how a report was made, e.g. without full isolation) is listed
+  once, with the number of reports that carry it.
 - The *most common failures* are the failed attempts grouped by check; for each, the
   feedback texts are grouped by their shape (digits replaced, so "observed 0.800 s"
   and "observed 0.700 s" are one group) and the largest groups are shown with one
@@ -25,7 +27,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gradekit.dashboard.load import ClassOutput, Student
+from gradekit.dashboard.load import Check, ClassOutput, Student
 
 __all__ = ["Bin", "CheckRow", "ClassStats", "ExerciseRow", "Failure", "class_stats"]
 
@@ -94,7 +96,8 @@ class ClassStats:
     ungraded: list[Student]
     mean_percent: float | None = None
     median_percent: float | None = None
-    statuses: dict[str, int] = field(default_factory=dict)
+    ungraded_statuses: dict[str, int] = field(default_factory=dict)  # status -> how many, among the ungraded
+    warnings: list[tuple[str, int]] = field(default_factory=list)  # each report warning, in how many reports
 
 
 def _percent(student: Student) -> float:
@@ -134,7 +137,7 @@ def _attempts(graded: list[Student]):
 
 
 def _check_rows(graded: list[Student]) -> list[CheckRow]:
-    first: dict[tuple[str, str], object] = {}
+    first: dict[tuple[str, str], Check] = {}
     attempts: Counter = Counter()
     passed: Counter = Counter()
     for check in _attempts(graded):
@@ -187,5 +190,6 @@ def class_stats(output: ClassOutput) -> ClassStats:
         ungraded=[s for s in output.students if not s.graded],
         mean_percent=statistics.fmean(percents) if percents else None,
         median_percent=statistics.median(percents) if percents else None,
-        statuses=dict(Counter(s.status for s in output.students)),
+        ungraded_statuses=dict(Counter(s.status for s in output.students if not s.graded).most_common()),
+        warnings=Counter(w for s in graded for w in dict.fromkeys(s.warnings)).most_common(),
     )
