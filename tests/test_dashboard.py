@@ -28,6 +28,7 @@ from gradekit.dashboard import DashboardError, build_dashboard
 from gradekit.dashboard.load import load_output, page_name
 from gradekit.dashboard.stats import class_stats, histogram
 from gradekit.grading.runner import grade_submission
+from tests.conftest import assert_valid_report
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -75,20 +76,6 @@ def _entry(status: str, reason: str = "", report: dict | None = None, name: str 
             "flagged": bool(report and report["flagged"]), "flag_reason": report["flag_reason"] if report else ""}
 
 
-def _with_a_timeline(report: dict) -> dict:
-    """The report as is if a check carries a timeline already; else the timeline of interfaces item 1 added
-    to its first failed check, so the student page always has one to draw."""
-    tests = [t for e in report["exercises"] for t in e["tests"]]
-    if not any("timeline" in t for t in tests):
-        failed = next(t for t in tests if t["status"] != "passed")
-        failed["timeline"] = {
-            "title": "fetch() calls on the check's clock", "unit": "s",
-            "observed": [{"label": f"call {i + 1}", "start": 0.3 * i, "end": 0.3 * (i + 1), "outcome": "ok"}
-                         for i in range(3)],
-            "expected": [{"label": f"call {i + 1}", "start": 0.0, "end": 0.3, "outcome": "ok"} for i in range(3)]}
-    return report
-
-
 def write_output(out: Path, reports: dict[str, dict], not_graded: dict[str, tuple[str, str]]) -> Path:
     (out / "reports").mkdir(parents=True, exist_ok=True)
     submissions = {}
@@ -118,9 +105,10 @@ def graded_reports(kit, tmp_path_factory) -> dict[str, dict]:
         folder.mkdir()
         for exercise_id, source in modules.items():
             (folder / f"{exercise_id}.py").write_text(source, encoding="utf-8")
-        reports[name] = grade_submission(kit, folder, exercises=EXERCISES).to_dict()
-    reports["bob"] = _with_a_timeline(reports["bob"])
+        reports[name] = assert_valid_report(grade_submission(kit, folder, exercises=EXERCISES).to_dict())
     assert reports["mallory"]["flagged"], "the tampering submission must be flagged for the dashboard to show it"
+    assert any("timeline" in t for e in reports["bob"]["exercises"] for t in e["tests"]), \
+        "a sequential ex03 records its calls' timeline: the student page must have one to draw"
     return reports
 
 
