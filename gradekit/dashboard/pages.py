@@ -24,7 +24,7 @@ from gradekit.report.timeline import TimelineError, svg_chart
 __all__ = ["index_page", "student_page"]
 
 STUDENTS_DIR = "students"
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; color: #263238; margin: 0; background: #fafafa; }
 header { background: #263238; color: #fff; padding: 16px 32px; }
