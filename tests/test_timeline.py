@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from gradekit.grading.timelines import (calls_timeline, concurrent_shape, durations, limited_shape, sequential_shape,
+                                        stopped_shape)
+from gradekit.grading.timelines import bar as tl_bar
 from gradekit.report.timeline import MAX_BARS, Timeline, TimelineError, svg_chart, text_chart, timeline_data
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -184,3 +187,44 @@ def test_a_failed_concurrency_check_carries_its_timeline_into_the_reports(tmp_pa
     under = text.split("elapsed ≈ the slowest fetch (0/3, public)", 1)[1]
     assert "your run" in under and "a correct run" in under and "0.300–0.400" in under
 
+
+
+# -- building a timeline in a check (gradekit.grading.timelines) --------------------------------
+
+def test_calls_timeline_turns_the_worlds_records_into_bars():
+    calls = [{"key": "a", "started": 0.0, "ended": 0.3, "outcome": "returned"},
+             {"key": ["not", "hashable"], "started": 0.1, "ended": 0.2, "outcome": "raised"},
+             {"key": "c", "started": 0.1, "ended": 0.4, "outcome": "raised ConnectionError"},
+             {"key": "d", "started": 0.2, "ended": 0.5, "outcome": "cancelled"},
+             {"key": "e", "started": 0.3, "ended": None, "outcome": "running"}]
+    data = calls_timeline(calls, "fetches", label={"a": "url 1"}, function=tl_bar("fetch_all()", 0.0, 0.5))
+    assert [b["label"] for b in data["observed"]] == ["fetch_all()", "url 1", "call 2", "call 3", "call 4", "call 5"]
+    assert [b["outcome"] for b in data["observed"]] == ["ok", "ok", "error", "error", "cancelled", "running"]
+    assert "expected" not in data and timeline_data(data)["observed"] == data["observed"]
+    assert [b["label"] for b in calls_timeline(calls, "t")["observed"]] == [f"call {i}" for i in range(1, 6)]
+
+
+def test_a_correct_runs_shapes():
+    assert [(b["start"], b["end"]) for b in concurrent_shape({"a": 0.3, "b": 0.1})] == [(0.0, 0.3), (0.0, 0.1)]
+    assert [(b["start"], b["end"]) for b in sequential_shape([("a", 0.3), ("b", 0.1)])] == [(0.0, 0.3), (0.3, 0.4)]
+    limited = limited_shape({f"u{i}": 1.0 for i in range(7)}, 3)
+    assert [b["start"] for b in limited] == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0]
+    unequal = limited_shape([("a", 0.5), ("b", 0.1), ("c", 0.2), ("d", 0.4)], 2)
+    assert [(b["label"], b["start"]) for b in unequal] == [("a", 0.0), ("b", 0.0), ("c", 0.1), ("d", 0.3)]
+    with pytest.raises(ValueError, match="at least 1"):
+        limited_shape({"a": 1.0}, 0)
+
+
+def test_a_shape_stopped_by_a_failure():
+    shape = limited_shape([("job0", 0.3), ("job1", 0.3), ("job2", 0.1), ("job3", 0.3), ("job4", 0.3)], 2)
+    stopped = stopped_shape(shape, 0.4, failed="job2")
+    assert [(b["label"], b["start"], b["end"], b["outcome"]) for b in stopped] == [
+        ("job0", 0.0, 0.3, "ok"), ("job1", 0.0, 0.3, "ok"), ("job2", 0.3, 0.4, "error"),
+        ("job3", 0.3, 0.4, "cancelled")]  # job4 would have started at 0.4: it never does
+
+
+def test_durations_are_the_students_own():
+    calls = [{"key": "x", "started": 0.5, "ended": 1.25, "outcome": "returned"},
+             {"key": "y", "started": 0.5, "ended": None, "outcome": "running"}]
+    assert durations(calls) == [("call 1", 0.75)]
+    assert durations(calls, str) == [("x", 0.75)]

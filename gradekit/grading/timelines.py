@@ -36,6 +36,13 @@ __all__ = ["bar", "calls_timeline", "concurrent_shape", "durations", "limited_sh
 OUTCOME = {"returned": "ok", "raised": "error", "cancelled": "cancelled", "running": "running"}
 
 Label = Callable[[Any], str] | Mapping[Any, str] | None
+
+
+def _outcome(word: Any) -> str:
+    """A timeline's outcome for a recorded one: "raised ValueError" (a scenario's own record) is an error too."""
+    if isinstance(word, str) and word.startswith("raised"):
+        return "error"
+    return OUTCOME.get(word, "running")
 Durations = Mapping[str, float] | Iterable[tuple[str, float]]
 
 
@@ -72,7 +79,7 @@ def calls_timeline(calls: list[dict], title: str, *, label: Label = None,
     answer, when the time it returns is the point (``bar("fetch_with_timeout()", 0, elapsed)``).
     """
     name = _labeller(label)
-    observed = [bar(name(c.get("key"), i), c["started"], c.get("ended"), OUTCOME.get(c.get("outcome"), "running"))
+    observed = [bar(name(c.get("key"), i), c["started"], c.get("ended"), _outcome(c.get("outcome")))
                 for i, c in enumerate(calls)]
     for row in observed:  # a call the world saw end without an outcome word is drawn as it ended
         if row["end"] is not None and row["outcome"] == "running":

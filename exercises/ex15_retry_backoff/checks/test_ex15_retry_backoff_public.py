@@ -1,6 +1,6 @@
 """Public checks of ex15: students can read and run these."""
 
-from gradekit.grading import check, expect
+from gradekit.grading import bar, calls_timeline, check, expect
 
 EXERCISE = "ex15_retry_backoff"
 EPS = 1e-6  # the virtual clock is exact: waits are compared to the microsecond
@@ -24,10 +24,18 @@ def test_returns_result(run):
 
 
 @check("waits base, 2×base, 4×base… between attempts, and not after the last", points=2.5)
-def test_backoff_schedule(run):
+def test_backoff_schedule(run, timeline):
     base = 0.1
     value = run("call_retry", plan=["ConnectionError"], attempts=4, base_delay=base, latency=0.05).value()
     calls = value["calls"]
+    # A correct run: each attempt fails after 0.05 s, the next starts base * 2**k later; no wait after the last.
+    starts_ok = [round(sum(0.05 + base * 2 ** k for k in range(n)), 6) for n in range(4)]
+    ended = "error" if value["raised"] else "ok"
+    timeline(calls_timeline(
+        [{**c, "key": c["n"]} for c in calls], "retry() and its op() attempts on the check's clock",
+        label=lambda n: f"attempt {n + 1}", function=bar("retry()", 0.0, value["ended"], ended),
+        expected=[bar("retry()", 0.0, round(starts_ok[-1] + 0.05, 6), "error")]
+        + [bar(f"attempt {n + 1}", t, round(t + 0.05, 6), "error") for n, t in enumerate(starts_ok)]))
     waits = [round(b["started"] - a["ended"], 6) for a, b in zip(calls, calls[1:])]
     expected_waits = [base * 2 ** i for i in range(max(len(waits), 3))]  # 3 waits between 4 attempts
     final_wait = round(value["ended"] - calls[-1]["ended"], 6) if calls and calls[-1]["ended"] is not None else None
