@@ -25,7 +25,8 @@ def build_dashboard(out_dir: Path) -> Path:
     no longer in the manifest, and a failed build leaves the previous dashboard as it was.
 
     Raises :class:`gradekit.dashboard.DashboardError` when ``out_dir`` has no readable
-    ``manifest.json``. A damaged report costs only its student, shown as not graded.
+    ``manifest.json``, and OSError when ``out_dir`` cannot be written (read-only, full).
+    A damaged report costs only its student, shown as not graded.
     """
     out_dir = Path(out_dir)
     output = load_output(out_dir)

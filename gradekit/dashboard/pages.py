@@ -121,7 +121,7 @@ def _exercises(stats: ClassStats) -> str:
         return _empty("No exercise was graded.")
     chart = svg.bars([svg.Bar(row.id, row.pass_rate, f"{_pct(row.pass_rate)} ({row.full_marks}/{row.students})")
                       for row in stats.exercises], "Share of students with full marks, per exercise")
-    rows = [[escape(r.id), _pct(r.pass_rate), f"{_num(r.mean)}/{_num(r.max_score)}",
+    rows = [[escape(r.id), _pct(r.pass_rate), f"{r.mean:.1f}/{_num(r.max_score)}",
              f"{_num(r.median)}/{_num(r.max_score)}", str(r.missing), str(r.errors)] for r in stats.exercises]
     table = _table(["exercise", "full marks", "mean", "median", "missing", "import errors"], rows,
                    numeric={1, 2, 3, 4, 5})
