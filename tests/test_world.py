@@ -101,6 +101,16 @@ async def provisions(h):
         over = type(exc).__name__
     return {"line": line.decode(), "note": h.folder.read(name).decode(), "inside": inside, "over": over}
 
+@scenario(clock="real", sockets=5)
+async def settle(h):
+    port = await h.student.serve_counting()
+    clients = [await h.connect(port) for _ in range(5)]
+    settled = await h.settled()
+    accepted = await h.student.accepted()
+    for _, writer in clients:
+        writer.close()
+    return {"settled": settled, "accepted": accepted}
+
 @scenario(clock="real")
 async def undeclared(h):
     await h.connect(await h.student.serve())
@@ -174,6 +184,20 @@ async def serve():
     global SERVER
     SERVER = await asyncio.start_server(_echo, "127.0.0.1", 0)
     return SERVER.sockets[0].getsockname()[1]
+
+HANDLERS = []
+
+async def _count(reader, writer):
+    HANDLERS.append(writer)
+    await reader.read()
+
+async def serve_counting():
+    global COUNTING
+    COUNTING = await asyncio.start_server(_count, "127.0.0.1", 0)
+    return COUNTING.sockets[0].getsockname()[1]
+
+async def accepted():
+    return len(HANDLERS)
 
 async def write_note(path):
     with open(path, "w") as f:
@@ -272,6 +296,10 @@ def test_a_scenario_gets_sockets_and_a_folder_the_student_never_holds(sandbox, t
     assert value["line"] == "ping\n" and value["note"] == "from the student"
     assert value["inside"] == {"at_import": [0, 0]}  # handed over and closed before the import
     assert value["over"] == "ProvisionError"
+
+
+def test_settled_means_every_connection_has_its_handler_running(sandbox, tmp_path):
+    assert _observe(sandbox, tmp_path, "settle").value() == {"settled": True, "accepted": 5}
 
 
 def test_a_client_the_scenario_did_not_declare_is_refused(sandbox, tmp_path):

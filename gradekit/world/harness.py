@@ -86,6 +86,25 @@ class WorldHarness:
             self._tokens[label] = token(label)
         return self._tokens[label]
 
+    async def settled(self, timeout: float = 1.0) -> bool:
+        """Wait until the student's event loop has nothing left to run (real clock): everything it
+        was given so far (connections to accept, tasks to start) has been handled. Seen from
+        outside, twice in a row 5 ms apart: its thread asleep in its epoll wait with a timeout.
+        False when that was not seen within ``timeout`` s, or the kernel does not say."""
+        if self.world.loop.virtual:
+            raise RuntimeError("h.settled() is for the real clock; on the virtual clock the world "
+                               "moves time only when the student's process is idle")
+        deadline, seen = self.now() + timeout, 0
+        while self.now() < deadline:
+            state = self.world.loop_settled()
+            if state is None:
+                return False
+            seen = seen + 1 if state else 0
+            if seen == 2:
+                return True
+            await asyncio.sleep(0.005)
+        return False
+
     # -- the sandbox's network and files (see gradekit.world.provisions) ------------------------
     async def connect(self, port: int, timeout: float = 1.0) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A test client of the world's, connected to ``127.0.0.1:port`` on the sandbox's network.

@@ -492,6 +492,18 @@ class World:
             self._unverified = None
         return True
 
+    def loop_settled(self) -> bool | None:
+        """Whether the student's loop has nothing to run, seen from outside: its thread asleep in its
+        epoll wait with a timeout other than zero (asyncio waits with 0 while callbacks are ready,
+        and a pending event wakes the thread). None where the kernel does not say."""
+        state = _syscall(self.pid, args=4)
+        if state is None:
+            return None
+        number, args = state
+        if number not in _EPOLL_WAITS.get(_MACHINE, ()) or not _sleeping(self.pid):
+            return False
+        return number == 441 or (len(args) >= 4 and args[3] != 0)  # epoll_pwait2's timeout is a pointer
+
     def _settle_unverified(self) -> None:
         """A message came while an idle claim was not borne out: the time so far was busy."""
         if self._unverified is not None and not self.child_waits():
@@ -834,9 +846,10 @@ class World:
 _MACHINE = platform.machine()
 
 
-def _syscall(pid: int | None) -> tuple[int, int | None] | None:
+def _syscall(pid: int | None, args: int = 1):
     """(system call number, its first argument) the main thread of ``pid`` is in; (-1, None)
-    when it runs; None when the kernel does not say."""
+    when it runs; None when the kernel does not say. With ``args`` > 1: (number, [its first
+    ``args`` arguments])."""
     if pid is None or _MACHINE not in _EPOLL_WAITS:
         return None
     try:
@@ -845,11 +858,15 @@ def _syscall(pid: int | None) -> tuple[int, int | None] | None:
     except OSError:
         return None
     if not fields or fields[0] == b"running":
-        return -1, None
+        return (-1, None) if args == 1 else (-1, [])
     try:
-        return int(fields[0]), int(fields[1], 16) if len(fields) > 1 else None
+        values = [int(field, 16) for field in fields[1:1 + args]]
+        number = int(fields[0])
     except ValueError:
-        return -1, None
+        return (-1, None) if args == 1 else (-1, [])
+    if args == 1:
+        return number, values[0] if values else None
+    return number, values
 
 
 def _sleeping(pid: int | None) -> bool:

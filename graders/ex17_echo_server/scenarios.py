@@ -29,6 +29,9 @@ async def many_clients(h, n: int):
     try:
         pairs = await asyncio.gather(*(_connect(h, port) for _ in range(n)))
         writers = [w for _, w in pairs]
+        # "At once": every connection accepted and its handler waiting before any line is sent
+        # (else a handler served early may start its next wait before the others exist).
+        await h.settled()
         await asyncio.gather(*(_send(writer, f"client {i}\n".encode()) for i, (_, writer) in enumerate(pairs)))
         started = h.now()
         replies = await asyncio.gather(*(_readline(r) for r, _ in pairs))
