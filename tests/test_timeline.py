@@ -228,3 +228,18 @@ def test_durations_are_the_students_own():
              {"key": "y", "started": 0.5, "ended": None, "outcome": "running"}]
     assert durations(calls) == [("call 1", 0.75)]
     assert durations(calls, str) == [("x", 0.75)]
+
+
+def test_the_text_report_draws_a_timeline_once_under_the_checks_that_share_it():
+    from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+    from gradekit.report.text import render_text
+
+    def failed(name, feedback):
+        return CheckResult(id=name, name=name, score=0, max_score=1, status="failed", visibility="public",
+                           feedback=feedback, timeline=SEQUENTIAL)
+
+    report = SubmissionReport(submission="s", exercises=[ExerciseResult(id="ex03_fetch_all", status="graded", tests=[
+        failed("first", "elapsed: expected 0.3 s, observed 0.6 s."), failed("second", "peak: expected 3, observed 1.")])])
+    text = render_text(report)
+    assert text.count("a correct run") == 1 and text.count("(timeline as above)") == 1
+    assert text.index("elapsed: expected") < text.index("your run") < text.index("second") < text.index("as above")
