@@ -6,8 +6,9 @@ from pathlib import Path
 
 try:
     from gradekit.cli import main
-except ImportError:
-    sys.exit("The grading kit is not installed in this Python. Run: pip install -r requirements.txt")
+except ImportError as exc:
+    sys.exit(f"The grader cannot start in this Python ({exc}). In this folder, with the Python you grade "
+             "with, run: pip install -r requirements.txt")
 
 if __name__ == "__main__":
     main(kit_root=Path(__file__).resolve().parent)

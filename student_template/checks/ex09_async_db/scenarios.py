@@ -1,15 +1,57 @@
 """Scenarios for the public checks of ex09 (run by the grader, on the real clock: aiosqlite works in a thread).
 
-The database file is in the student's sandbox, out of the grader's reach: driver.py,
-run there beside the student's module, makes a fresh file for each scenario
-(``h.driver.fresh_db``), holds a lock on it as another writer would
-(``h.driver.hold_lock``) and reads back what was stored (``h.driver.read_rows``,
-``h.driver.db_state``).
+The database file is in a folder of the student's sandbox that the sandbox handed to
+the grader before the student's module was imported (``h.folder``). The grader picks
+a fresh file name for each database, holds a lock on the file as another writer would,
+and reads back what was stored from outside, on a private copy of the file
+(:mod:`gradekit.world.sqlite`): what the checks judge is what the file holds, not what
+the student's process says it holds.
 """
 
 import asyncio
 
 from gradekit.world import scenario
+from gradekit.world.provisions import FileRefused
+from gradekit.world.sqlite import Lock, database_of, has_companion, locked_by_others, read_table
+
+LOCK_PATIENCE = 1.0  # seconds the grader tries to lock a database before it gives up
+SCHEMA = "CREATE TABLE visits (user TEXT NOT NULL, page TEXT NOT NULL)"
+
+
+def _fresh(h) -> str:
+    """The name of a new, not yet existing, database file in the sandbox's folder."""
+    return h.folder.fresh("visits", ".db")
+
+
+async def _read_rows(h, name: str):
+    """The rows of table visits as [user, page] lists, in insertion order (None: no database,
+    no table, or a file the grader could not read as one)."""
+    snapshot = await asyncio.to_thread(read_table, h.folder, name, "visits", "SELECT user, page FROM visits ORDER BY rowid")
+    return None if snapshot.rows is None else [list(row) for row in snapshot.rows]
+
+
+async def _db_state(h, name: str) -> dict:
+    """What the database holds now: the table and its committed rows, and whether a write is under way."""
+    writing = has_companion(h.folder, name) or locked_by_others(h.folder, name)
+    snapshot = await asyncio.to_thread(read_table, h.folder, name, "visits", "SELECT COUNT(*) FROM visits")
+    return {"table": snapshot.rows is not None, "rows": snapshot.rows[0][0] if snapshot.rows else None,
+            "writing": writing}
+
+
+async def _hold_lock(h, name: str) -> Lock | None:
+    """An exclusive lock on the database ``name``, as another connection holds it (release it when done),
+    or None when it could not be taken within LOCK_PATIENCE s (a connection of the student's holds it)."""
+    try:
+        lock = Lock(h.folder, name)
+    except FileRefused:
+        return None
+    deadline = h.now() + LOCK_PATIENCE
+    while not lock.try_acquire():
+        if h.now() >= deadline:
+            lock.release()
+            return None
+        await h.sleep(0.01)
+    return lock
 
 
 def _pairs(result):
@@ -19,20 +61,22 @@ def _pairs(result):
     return [list(r) if isinstance(r, (tuple, list)) and len(r) == 2 else repr(r)[:100] for r in result]
 
 
-async def tops_after_record(h, visits: list, ns: list) -> dict:
-    """record_visits once on a fresh database, then top_pages(n) for each n."""
-    path = await h.driver.fresh_db()
-    await h.student.record_visits(path, [tuple(v) for v in visits])
+async def tops_of_stored(h, visits: list, ns: list) -> dict:
+    """top_pages(n) for each n, on a database the grader wrote with ``visits`` (so that only
+    what top_pages reads from the file can give the right answer)."""
+    name = _fresh(h)
+    h.folder.write(name, await asyncio.to_thread(database_of, SCHEMA, "INSERT INTO visits VALUES (?, ?)",
+                                                 [tuple(v) for v in visits]))
     tops = {}
     for n in ns:
-        tops[str(n)] = _pairs(await h.student.top_pages(path, n))
+        tops[str(n)] = _pairs(await h.student.top_pages(h.folder.path(name), n))
     return {"tops": tops}
 
 
-@scenario(clock="real")
-async def record_then_top(h, visits: list, ns: list):
-    """record_visits once on a fresh database, then top_pages(n) for each n."""
-    return await tops_after_record(h, visits, ns)
+@scenario(clock="real", folder=True)
+async def top_of_stored(h, visits: list, ns: list):
+    """top_pages(n) for each n, on a database that holds ``visits``."""
+    return await tops_of_stored(h, visits, ns)
 
 
 async def _bounded(h, call, cap: float):
@@ -56,7 +100,7 @@ async def _cancel(task) -> None:
         task.exception()  # retrieved: how it ended no longer matters
 
 
-@scenario(clock="real")
+@scenario(clock="real", folder=True)
 async def batch_with_busy_database(h, rows: int, n: int, cap: float, hold: float):
     """Another writer holds the database for ``hold`` s while record_visits stores ``rows``
     rows, and again while top_pages reads them back. Whatever waits for its lock waits in
@@ -64,13 +108,33 @@ async def batch_with_busy_database(h, rows: int, n: int, cap: float, hold: float
     loop's, which the world sees as a stall (observation.stalls). A call not finished
     within ``cap`` s is cancelled: a slow (but non-blocking) solution is judged on the
     stalls seen while it ran."""
-    path = await h.driver.fresh_db()
-    if not await h.driver.hold_lock(path, hold):
+    name = _fresh(h)
+    path = h.folder.path(name)
+    locks = []
+    try:
+        return await _batch_with_busy_database(h, name, path, rows, n, cap, hold, locks)
+    finally:
+        for lock in locks:
+            lock.release()
+
+
+async def _held_for(h, name: str, hold: float, locks: list) -> bool:
+    """Whether the grader locked ``name``; the lock is let go ``hold`` s later."""
+    lock = await _hold_lock(h, name)
+    if lock is None:
+        return False
+    locks.append(lock)
+    asyncio.get_running_loop().call_later(hold, lock.release)
+    return True
+
+
+async def _batch_with_busy_database(h, name, path, rows, n, cap, hold, locks):
+    if not await _held_for(h, name, hold, locks):
         raise RuntimeError("the check could not lock its own new database file")
     finished, seconds, job = await _bounded(h, h.driver.record_batch(path, rows), cap)
     result = {"rows": rows, "hold": hold, "finished": finished, "record_seconds": seconds, "raised": None}
     if not finished:
-        result["state"] = await h.driver.db_state(path)  # the work was under way
+        result["state"] = await _db_state(h, name)  # the work was under way
         await _cancel(job)
         return result
     if _error(job) is not None:
@@ -78,8 +142,8 @@ async def batch_with_busy_database(h, rows: int, n: int, cap: float, hold: float
             raise _error(job)  # the stub: reported as "not written yet"
         result["raised"] = h.describe(_error(job))
         return result
-    result["state"] = await h.driver.db_state(path)
-    result["top_held"] = await h.driver.hold_lock(path, hold)  # False: record_visits left it locked
+    result["state"] = await _db_state(h, name)
+    result["top_held"] = await _held_for(h, name, hold, locks)  # False: record_visits left it locked
     finished, seconds, job = await _bounded(h, h.student.top_pages(path, n), cap)
     result.update(top_finished=finished, top_seconds=seconds)
     if not finished:

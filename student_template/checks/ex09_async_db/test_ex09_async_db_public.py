@@ -11,10 +11,10 @@ VISITS = [("ann", "/home"), ("bob", "/docs"), ("ann", "/blog"), ("cy", "/home"),
 
 @check("top_pages returns the most visited pages with their counts", points=2)
 def test_top_pages_counts(run):
-    value = run("record_then_top", visits=VISITS, ns=[3]).value()
+    value = run("top_of_stored", visits=VISITS, ns=[3]).value()
     expected = [["/home", 5], ["/docs", 3], ["/blog", 2]]
     observed = value["tops"]["3"]
-    expect(observed == expected, "top_pages(db, 3) after recording 11 visits", expected=expected, observed=observed,
+    expect(observed == expected, "top_pages(db, 3) on a database holding 11 visits", expected=expected, observed=observed,
            hint="SELECT page, COUNT(*) FROM visits GROUP BY page ORDER BY COUNT(*) DESC ... LIMIT ?, "
                 "and return (page, count) tuples.")
 

@@ -1,21 +1,16 @@
 """Code the checks of ex17 run inside your process, beside your module (students can read it).
 
-Your server listens on the sandbox's own loopback, which the grader cannot reach, so
-its test clients are opened here: ``connect`` returns a client's ``(reader, writer)``
-(asyncio streams) and the scenarios (scenarios.py, run by the grader) drive them call by
-call, ``await writer.write(...)``, ``await reader.readline()``, timing each on the
-grader's clock. ``record_warnings`` / ``unclosed_connections`` note the connections
-the garbage collector had to close. The grader calls these functions with
-``await h.driver.name(...)``.
+The test clients are not here: they are the grader's own sockets (see scenarios.py).
+This code only reads what the grader cannot see from outside: the port your server
+listens on (``port_of``), and the connections the garbage collector had to close
+(``record_warnings`` / ``unclosed_connections``), which your process reports about
+itself. The grader calls these functions with ``await h.driver.name(...)``.
 """
 
 import asyncio
 import gc
 import re
 import warnings
-
-HOST = "127.0.0.1"
-_open_connection = asyncio.open_connection  # taken before your module is imported
 
 
 def port_of(server) -> int:
@@ -25,11 +20,6 @@ def port_of(server) -> int:
         raise RuntimeError(f"start_echo_server() must return the asyncio.Server that asyncio.start_server "
                            f"created, not {type(server).__name__}")
     return sockets[0].getsockname()[1]
-
-
-async def connect(port: int, timeout: float = 1.0):
-    """A client connected to ``HOST``:``port``: its (StreamReader, StreamWriter)."""
-    return await asyncio.wait_for(_open_connection(HOST, port), timeout)
 
 
 # -- connections left to the garbage collector ------------------------------------------------

@@ -1,11 +1,11 @@
 """Scenarios for the public checks of ex17 (run by the grader; real sockets on the sandbox's loopback).
 
-The student's server listens inside the sandbox, which the grader cannot reach, so each
-test client is opened there by driver.py (``h.driver.connect(port)``) and comes back as
-the handles of its (StreamReader, StreamWriter): the scenario drives them call by call
-(``await writer.write(...)``, ``await reader.readline()``) and times them on its own
-clock. Every client read is bounded by a timeout, so a server that never answers makes a
-check fail instead of hanging.
+The student's server listens on the sandbox's own loopback. Its test clients are the
+grader's: sockets made in the sandbox's network before the student's module is
+imported, handed to the grader and connected from there (``await h.connect(port)``), so
+the submission cannot reach them. What a client received, and when, is what the
+grader read itself. Every client read is bounded by a timeout, so a server that never
+answers makes a check fail instead of hanging.
 """
 
 import asyncio
@@ -28,12 +28,12 @@ async def _start(h):
 
 
 async def _connect(h, port):
-    """A client's (reader, writer): handles of the streams the driver opened in the student's process."""
-    return await h.driver.connect(port, IO_TIMEOUT)
+    """A client's (reader, writer): the grader's own asyncio streams."""
+    return await h.connect(port, IO_TIMEOUT)
 
 
 async def _send(writer, data: bytes) -> None:
-    await writer.write(data)
+    writer.write(data)
     await writer.drain()
 
 
@@ -48,7 +48,7 @@ async def _readline(reader, timeout=IO_TIMEOUT):
 
 async def _close_client(writer):
     with contextlib.suppress(Exception):
-        await writer.close()
+        writer.close()
         await asyncio.wait_for(writer.wait_closed(), IO_TIMEOUT)
 
 
@@ -62,7 +62,7 @@ async def _shutdown(server):
     return True
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=1)
 async def echo_lines(h, lines: list[str]):
     """One client sends each line and waits for its echo before sending the next."""
     server, port = await _start(h)
@@ -81,7 +81,7 @@ async def echo_lines(h, lines: list[str]):
     return {"sent": lines, "received": received}
 
 
-@scenario(clock="real", limit=5.0)
+@scenario(clock="real", limit=5.0, sockets=1)
 async def close_cleanly(h):
     """A client sends a line and closes its side; then the server is closed.
 
@@ -98,7 +98,7 @@ async def close_cleanly(h):
     try:
         reader, writer = await _connect(h, port)
         await _send(writer, b"bye\n")
-        await writer.write_eof()
+        writer.write_eof()
         try:
             data = await asyncio.wait_for(reader.read(), IO_TIMEOUT)  # everything up to EOF
             eof = True
