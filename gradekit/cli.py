@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gradekit.export import ExportError, export_template
 from gradekit.gradescope import BundleError, build_bundle
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
 from gradekit.kit import Kit, KitError
@@ -142,6 +143,22 @@ def check_(ctx: click.Context, exercises: tuple[str, ...], jobs: int, repeat: in
                + (f"; {len(problems)} coverage problem(s)" if problems else ""))
     if bad:
         ctx.exit(1)
+
+
+@cli.command("export-template")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.pass_context
+def export_template_(ctx: click.Context, out: Path) -> None:
+    """Write the folder a course hands to students: stubs, statements, public checks, grade.py,
+    the engine as a wheel, requirements.txt, CI workflows, README. OUT must be new or empty."""
+    try:
+        written = export_template(_kit(ctx), out)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {written.folder}: {written.exercises} exercises and the engine "
+               f"({written.folder.name}/wheels/{written.wheel.name}), without references or hidden graders.")
+    click.echo("Hand it out as it is (a zip, a template repository); students run "
+               "`pip install -r requirements.txt`, then `python grade.py`.")
 
 
 def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:
