@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from gradekit.kit import Kit
+from gradekit.report.model import SubmissionReport
 from gradekit.report.schema import report_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,28 @@ def assert_valid_report(report: dict) -> dict:
     assert report["max_score"] == round(sum(e["max_score"] for e in report["exercises"]), 2), "max_score is not the exercises' sum"
     assert report["score"] <= report["max_score"]
     return report
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "damaged_report: the test serialises a report it damaged on purpose "
+                                       "(its to_dict is not checked against the schema)")
+
+
+@pytest.fixture(autouse=True)
+def _reports_match_their_schema(request, monkeypatch):
+    """Every report a test makes in its own process is checked as it is serialised (``to_dict``).
+
+    A test that damages a report on purpose, to see a renderer cope, says so with
+    ``@pytest.mark.damaged_report``.
+    """
+    if request.node.get_closest_marker("damaged_report") is not None:
+        return
+    serialise = SubmissionReport.to_dict
+
+    def checked(report: SubmissionReport) -> dict:
+        return assert_valid_report(serialise(report))
+
+    monkeypatch.setattr(SubmissionReport, "to_dict", checked)
 
 
 @pytest.fixture

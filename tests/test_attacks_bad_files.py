@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.attacks.support import BAD, GOOD, assert_scores, exercise, feedback, grade
-from tests.conftest import reference_source, run_grade
+from tests.conftest import assert_valid_report, reference_source, run_grade
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -85,5 +85,5 @@ def test_hostile_file_names_and_output_reach_the_terminal_clean(kit, submission,
                        "--output", str(tmp_path / "report.json"), timeout=90)
     assert result.code == 0, result.stderr[-2000:]
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
-    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    report = assert_valid_report(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
     assert_scores(report, {GOOD: 10, BAD: 0})

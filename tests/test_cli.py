@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.conftest import ROOT, run_grade
+from tests.conftest import ROOT, assert_valid_report, run_grade
 
 
 def _check_contract(report: dict) -> None:
@@ -48,7 +48,7 @@ def test_text_format_is_a_readable_table_without_colour_when_piped(tmp_path):
 def test_bare_command_grades_the_template_and_writes_the_default_report(tmp_path):
     result = run_grade(cwd=tmp_path)
     assert result.code == 0, result.stderr
-    report = json.loads((tmp_path / "grade-report.json").read_text())
+    report = assert_valid_report(json.loads((tmp_path / "grade-report.json").read_text()))
     assert report["submission"].endswith("student_template")
     _check_contract(report)
 

@@ -15,7 +15,7 @@ import gradekit.sandbox
 from gradekit import cli
 from gradekit.grading import runner
 from gradekit.report.files import remove_stale, write_atomic
-from tests.conftest import ROOT, run_grade
+from tests.conftest import ROOT, assert_valid_report, run_grade
 
 EXERCISE = "ex01_hello_loop"
 
@@ -89,7 +89,7 @@ def test_a_completed_run_leaves_exactly_its_report(tmp_path):
     out.write_text("stale")
     result = run_grade("grade", "student_template", "--exercise", EXERCISE, "--output", str(out))
     assert result.code == 0, result.stderr
-    assert json.loads(out.read_text())["exercises"][0]["id"] == EXERCISE
+    assert assert_valid_report(json.loads(out.read_text()))["exercises"][0]["id"] == EXERCISE
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
@@ -143,7 +143,7 @@ def test_without_namespaces_grading_runs_with_process_isolation_and_says_so(name
     code, stdout, _ = _grade_in_process(capsys, "--output", str(out))
     assert code == 0
     assert "Isolation: process only — install bubblewrap for full isolation" in stdout
-    assert json.loads(out.read_text())["environment"]["isolation"] == "process"
+    assert assert_valid_report(json.loads(out.read_text()))["environment"]["isolation"] == "process"
 
 
 def test_require_isolation_grades_when_namespaces_are_available(namespaces_available, capsys, tmp_path):
@@ -151,7 +151,7 @@ def test_require_isolation_grades_when_namespaces_are_available(namespaces_avail
     code, stdout, _ = _grade_in_process(capsys, "--require-isolation", "--output", str(out))
     assert code == 0
     assert "Isolation: namespaces (bubblewrap)" in stdout
-    assert json.loads(out.read_text())["environment"]["isolation"] == "namespaces"
+    assert assert_valid_report(json.loads(out.read_text()))["environment"]["isolation"] == "namespaces"
 
 
 def test_the_json_report_names_the_isolation_applied(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from gradekit.grading.runner import grade_submission
 from gradekit.report.sanitize import MARK, clean
-from tests.conftest import reference_source, run_grade
+from tests.conftest import assert_valid_report, reference_source, run_grade
 
 PAYLOAD = ("\x1b[2J\x1b[5;31m" "\x1b]0;pwned title\x07" "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
            "\x1bP+q544e\x1b\\" "\x9b6n" "\x1bc" "\u202eevil\u202c\u2066x\u2069" "\r\x08\x00\x7f" + "A" * 10_000)
@@ -101,7 +101,7 @@ def test_hostile_text_is_stripped_and_capped_in_the_json_report(hostile_folder, 
     assert result.code == 0, result.stderr
     _assert_clean(result.stdout)
     _assert_clean(out.read_text(encoding="utf-8"))
-    report = json.loads(out.read_text(encoding="utf-8"))
+    report = assert_valid_report(json.loads(out.read_text(encoding="utf-8")))
     assert report["score"] < 20  # a few checks that do not look at the output pass
     for text in _strings(report):
         _assert_clean(text)
