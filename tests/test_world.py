@@ -265,10 +265,22 @@ def test_a_missing_function_ends_the_scenario(sandbox, tmp_path):
     assert observation.status == "raised" and "missing something the exercise needs" in observation.reason
 
 
+def HELD_BY(work: str) -> str:
+    """The loop's thread waits for a lock that another thread holds while it does ``work``."""
+    return ("import threading; lock = threading.Lock(); lock.acquire()\n"
+            "    def hold():\n"
+            f"        {work}\n"
+            "        lock.release()\n"
+            "    threading.Thread(target=hold).start(); lock.acquire()")
+
+
 @pytest.mark.parametrize("blocking, kind", [
     ("t = time.process_time()\n    while time.process_time() - t < 0.3: pass", "busy"),
     ("import select; select.select([], [], [], 0.3)", "blocking"),
     ("time.sleep(0.3)", "time.sleep"),
+    pytest.param(HELD_BY("import select; select.select([], [], [], 0.3)"), "blocking", id="a-lock-a-sleeping-thread-holds"),
+    pytest.param(HELD_BY("t = time.thread_time()\n        while time.thread_time() - t < 0.3: pass"), "blocking",
+                 id="a-lock-a-spinning-thread-holds"),
 ])
 def test_blocking_is_seen_from_outside_and_makes_everything_late(sandbox, tmp_path, blocking, kind):
     student = STUDENT.replace("async def fetch_all(urls, fetch):\n",

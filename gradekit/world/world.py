@@ -56,6 +56,8 @@ _CREDENTIALS = struct.Struct("3i")  # pid, uid, gid
 #: ``/proc/<pid>/task/<pid>/syscall``): the event loop's epoll wait, or a read of the link.
 _EPOLL_WAITS = {"x86_64": {232, 281, 441}, "aarch64": {22, 441}}
 _LINK_READS = {"x86_64": {0, 45, 47}, "aarch64": {63, 207, 212}}
+#: futex: a thread waits for a lock, a condition, or the GIL.
+_FUTEX = {"x86_64": {202}, "aarch64": {98}}
 
 
 class Aborted(Exception):
@@ -120,6 +122,7 @@ class Spell:
     sampled_at: float = 0.0  # real clock, the last look at that thread
     sampled_sched: tuple[float, float] | None = None  # its schedstat then
     was_blocked: bool = False  # whether it was asleep in a call of its own then
+    others_cpu: float | None = None  # the CPU seconds of the process's other threads then (in a lock wait)
     world_waited: float | None = None  # a ping's: the world thread's own run-queue seconds then
 
     @classmethod
@@ -163,6 +166,28 @@ def _schedstat(pid: int | None) -> tuple[float, float] | None:
         return int(cpu) / 1e9, int(waited) / 1e9
     except (OSError, ValueError):
         return None
+
+
+def _other_threads(pid: int | None) -> tuple[bool, float] | None:
+    """(whether a thread of ``pid`` other than its main one is runnable, their CPU seconds in all),
+    or None where unknown."""
+    if pid is None:
+        return None
+    runnable, cpu = False, 0.0
+    try:
+        tids = [tid for tid in os.listdir(f"/proc/{pid}/task") if tid != str(pid)]
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
+                cpu += int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended
+        runnable = runnable or stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] == b"R"
+    return runnable, cpu
 
 
 def _own_run_queue() -> float | None:
@@ -528,14 +553,23 @@ class World:
         # Asleep in a call of its own (not running: a clock read is a system call too).
         blocked = (state is not None and state[0] >= 0 and not self._waits_for_world(state)
                    and _sleeping(self.pid))
+        # In a lock wait (the GIL included) while the holder may only be waiting for a core.
+        others = _other_threads(self.pid) if blocked and state[0] in _FUTEX.get(_MACHINE, ()) else None
         for spell in spells:
             if blocked or spell.was_blocked:
                 # The time it slept since the last look: neither on a CPU nor waiting for one.
                 slept = now - spell.sampled_at
                 if sched is not None and spell.sampled_sched is not None:
                     slept -= (sched[0] - spell.sampled_sched[0]) + (sched[1] - spell.sampled_sched[1])
+                if others is not None and others[0] and spell.others_cpu is not None:
+                    # Another thread is runnable: what holds the loop thread (the GIL, a lock) is
+                    # that thread, and only the time it ran on a CPU is the student's; the time it
+                    # waited for a core is the machine's load (a helper thread preempted while
+                    # holding the GIL). A sleeping holder (time.sleep under a lock) counts in full.
+                    slept = min(slept, others[1] - spell.others_cpu)
                 spell.blocked += max(0.0, slept)
             spell.sampled_at, spell.sampled_sched, spell.was_blocked = now, sched, blocked
+            spell.others_cpu = others[1] if others is not None else None
 
     def _waits_for_world(self, state: tuple[int, int | None]) -> bool:
         number, first_arg = state
