@@ -7,18 +7,24 @@ from pathlib import Path
 
 import click
 
+from gradekit.batch import BatchError, BatchOptions, Manifest, Shard, merge_outputs, render_summary, run_batch, summarise
+from gradekit.batch.output import Finished
+from gradekit.batch.runner import DEFAULT_TIMEOUT_S, PER_JOB
 from gradekit.export import ExportError, export_template
 from gradekit.gradescope import BundleError, build_bundle
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
 from gradekit.kit import Kit, KitError
+from gradekit.progress import progress_display
 from gradekit.report.files import remove_stale, write_atomic
 from gradekit.report.formats import RENDERERS, render_json
 from gradekit.report.github import append_step_summary, step_summary
 from gradekit.report.gradescope import VISIBILITIES
+from gradekit.report.model import SubmissionReport
 from gradekit.sandbox import IsolationUnavailable
 from gradekit.sandbox.workspace import SubmissionError
 from gradekit.selfcheck import coverage_problems, prove_all
 from gradekit.stress import run_stress
+from gradekit.watch import Watch, module_digests
 
 EXIT_CANNOT_RUN = 1
 MISSING_DEPENDENCY = ("Error: the grader cannot run, a module it needs is missing ({error}). Install the kit with its "
@@ -31,16 +37,22 @@ def _kit(ctx: click.Context) -> Kit:
 
 
 @click.group(invoke_without_command=True)
+@click.option("--watch", is_flag=True, help="With no command: grade, then grade an exercise again each time its "
+                                            "file is saved (Ctrl-C to stop).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, watch: bool) -> None:
     """Grade asyncio exercises in a sandbox. With no command: grade the default folder."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(grade)
+        ctx.invoke(grade, watch=watch)
+    elif watch:
+        raise click.UsageError("--watch goes with grading: `python grade.py --watch` or `python grade.py grade "
+                               "--watch`")
 
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise (id or exNN); repeatable.")
+@click.option("--exercise", "exercises", multiple=True,
+              help="Grade only this exercise: 3, 03, ex3, ex03 or its full id; repeatable.")
 @click.option("--public-only", is_flag=True, help="Run only the checks students can see.")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
               help="What to print on stdout.")
@@ -49,20 +61,44 @@ def cli(ctx: click.Context) -> None:
 @click.option("--fail-under", type=float, default=None, help="Exit 1 when the score is below this (for CI).")
 @click.option("--require-isolation", is_flag=True,
               help="Refuse to grade unless student code runs in Linux namespaces (bubblewrap).")
+@click.option("--watch", is_flag=True,
+              help="After grading, grade an exercise again each time its file is saved and show what changed "
+                   "(Ctrl-C to stop).")
 @click.pass_context
 def grade(ctx: click.Context, path: Path | None, exercises: tuple[str, ...], public_only: bool, fmt: str,
-          output: Path, fail_under: float | None, require_isolation: bool) -> None:
-    """Grade one submission folder (default: the student template, or this student copy)."""
+          output: Path, fail_under: float | None, require_isolation: bool, watch: bool) -> None:
+    """Grade one submission folder (default: the student template, or this student copy).
+
+    Progress goes to stderr: live rows on a terminal, a line per exercise otherwise.
+    """
+    if watch and fmt != "text":
+        raise click.UsageError(f"--watch shows what changed as text, not --format {fmt} (the JSON report is "
+                               "still written to --output)")
+    if watch and fail_under is not None:
+        raise click.UsageError("--fail-under is for one grading (CI); --watch grades until Ctrl-C")
     # An interrupted or refused run must not leave an earlier run's report looking current.
     remove_stale(output)
     kit = _kit(ctx)
     submission = path or kit.default_submission
-    report = grade_submission(kit, submission, exercises=list(exercises), public_only=public_only,
-                              require_isolation=require_isolation)
-    write_atomic(output, render_json(report) + "\n")
+    ids = kit.select(list(exercises))
+    graded = module_digests(submission, ids)  # before grading: with --watch, a save during it is graded next
+
+    def run(chosen: list[str]) -> SubmissionReport:
+        with progress_display(chosen) as progress:
+            return grade_submission(kit, submission, exercises=chosen, public_only=public_only,
+                                    require_isolation=require_isolation, progress=progress)
+
+    def publish(report: SubmissionReport) -> None:
+        write_atomic(output, render_json(report) + "\n")
+
+    report = run(ids)
+    publish(report)
     click.echo(RENDERERS[fmt](report))
     if fmt == "github" and not append_step_summary(report):
         click.echo(step_summary(report))  # outside GitHub Actions: shown after the annotations
+    if watch:
+        Watch(submission, ids, run, publish).run(report, graded)
+        return
     if fail_under is not None and report.score < fail_under:
         click.echo(f"Score {report.score:g} is below --fail-under {fail_under:g}.", err=True)
         ctx.exit(1)
@@ -159,6 +195,76 @@ def export_template_(ctx: click.Context, out: Path) -> None:
                f"({written.folder.name}/wheels/{written.wheel.name}), without references or hidden graders.")
     click.echo("Hand it out as it is (a zip, a template repository); students run "
                "`pip install -r requirements.txt`, then `python grade.py`.")
+
+
+class _ShardType(click.ParamType):
+    """``--shard K/N``, checked as it is read."""
+
+    name = "K/N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command("batch")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path), default=Path("batch-output"), show_default=True,
+              help="Folder for reports/, gradebook.csv, manifest.json and dashboard/ (new, empty, or a batch's).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="CPUs to keep busy (default: all of them).")
+@click.option("--at-once", type=click.IntRange(min=1), default=None,
+              help=f"Gradings in flight (default: {PER_JOB} per job: a grading mostly waits on its clock).")
+@click.option("--shard", type=_ShardType(), default=None,
+              help="Grade only slice K of N (1 <= K <= N, by a hash of each name); `merge` the slices after.")
+@click.option("--force", is_flag=True, help="Grade again the submissions unchanged since the last run.")
+@click.option("--allow-weak-isolation", is_flag=True,
+              help="Grade even without Linux namespaces (process isolation only); every report then says so.")
+@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise; repeatable.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+              help="Seconds one submission's grading may take before it is stopped (status timeout).")
+@click.pass_context
+def batch_(ctx: click.Context, folder: Path, output: Path, jobs: int | None, at_once: int | None,
+           shard: Shard | None, force: bool, allow_weak_isolation: bool, exercises: tuple[str, ...],
+           timeout: float) -> None:
+    """Grade a class: FOLDER holds one folder or .zip per student (docs/batch.md).
+
+    Progress goes to stderr (a bar on a terminal, a line per submission otherwise); the
+    class summary to stdout. A re-run grades only what changed (unless --force).
+    """
+    options = BatchOptions(source=folder, output=output, jobs=jobs, at_once=at_once, shard=shard, force=force,
+                           allow_weak_isolation=allow_weak_isolation, exercises=exercises, timeout=timeout)
+    try:
+        result = run_batch(_kit(ctx), options)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _batch_summary(result.manifest, result.finished,
+                   f"{result.graded} graded by this run, {result.kept} unchanged and kept from the last one.")
+
+
+@cli.command("merge")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for the merged reports/, gradebook.csv, manifest.json and dashboard/.")
+def merge_(inputs: tuple[Path, ...], output: Path) -> None:
+    """Combine the output folders of `batch --shard K/N` runs (all N of them) into one."""
+    try:
+        manifest, finished = merge_outputs(list(inputs), output)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _batch_summary(manifest, finished, f"Merged {len(inputs)} output folder(s) into {output}.")
+
+
+def _batch_summary(manifest: Manifest, finished: Finished, note: str) -> None:
+    click.echo(render_summary(summarise(manifest, finished.reports)))
+    click.echo(f"\n{note}\nGradebook: {finished.gradebook}")
+    if finished.dashboard is not None:
+        click.echo(f"Dashboard: {finished.dashboard}")
+    else:
+        click.echo(f"No dashboard: {finished.dashboard_problem}", err=True)
 
 
 def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:

@@ -92,7 +92,7 @@ class _Tally:
 
 
 class PlainLines:
-    """Plain lines for a log: a header, then one line as each exercise ends.
+    """Plain lines for a log: a header once grading starts, then one line as each exercise ends.
 
     ``[ 3/18] ex03_fetch_all: 7/7 checks, 4.5/10 points, 1.3 s`` — the first number counts
     exercises ended so far (in the order they end, which is not always the catalog's:
@@ -105,21 +105,23 @@ class PlainLines:
         self._tallies = {ex_id: _Tally() for ex_id in exercise_ids}
         self._ended = 0
         self._lock = threading.Lock()
-        count = len(self._ids)
-        self._write(f"Grading {count} exercise{'s' if count != 1 else ''}: a line as each one ends.")
+        self._began = False
 
     def checks_found(self, exercise_id: str, count: int) -> None:
         with self._lock:
+            self._begin()
             self._tally(exercise_id).total = count
 
     def check_started(self, exercise_id: str, name: str) -> None:
         with self._lock:
+            self._begin()
             tally = self._tally(exercise_id)
             if tally.started is None:
                 tally.started = time.monotonic()
 
     def check_done(self, exercise_id: str, result: CheckResult) -> None:
         with self._lock:
+            self._begin()
             tally = self._tally(exercise_id)
             tally.add(result, time.monotonic())
             if tally.finished and tally.done == tally.total:
@@ -131,6 +133,14 @@ class PlainLines:
 
     def close(self) -> None:
         """Nothing to undo: every line is already written."""
+
+    def _begin(self) -> None:
+        # At the first call, not before: a grading refused at once (a bad folder, no isolation)
+        # says so in its one line of error, with no progress header above it.
+        if not self._began:
+            self._began = True
+            count = len(self._ids)
+            self._write(f"Grading {count} exercise{'s' if count != 1 else ''}: a line as each one ends.")
 
     def _tally(self, exercise_id: str) -> _Tally:
         if exercise_id not in self._tallies:  # an exercise nobody announced still counts

@@ -111,3 +111,71 @@ def test_a_students_copy_grades_itself_with_its_public_checks(tmp_path):
     assert report["public_only"] is True
     assert report["exercises"] and all(t["visibility"] == "public" for e in report["exercises"] for t in e["tests"])
     assert (copy / "grade-report.json").is_file()
+
+
+# -- naming exercises, and totals that say what they are out of (issue 9) ----------------------
+
+def test_an_exercise_is_named_by_its_number_in_any_form_or_by_its_id(kit):
+    ex_id = kit.exercise_ids()[2]
+    number = int(ex_id[2:4])
+    for form in (str(number), f"{number:02d}", f"ex{number}", f"ex{number:02d}", ex_id, f"{ex_id}.py",
+                 f"EX{number}"):
+        assert kit.select([form]) == [ex_id], form
+    assert kit.select(["1", "ex01", ex_id]) == sorted({kit.exercise_ids()[0], ex_id})
+
+
+def test_the_cli_takes_the_short_forms_and_an_unknown_one_lists_the_ids(tmp_path, kit):
+    result = run_grade("grade", "student_template", "--exercise", "3", "--exercise", "ex1", "--format", "json",
+                       "--output", str(tmp_path / "r.json"))
+    assert result.code == 0, result.stderr
+    assert [e["id"] for e in result.json()["exercises"]] == kit.select(["ex01", "ex03"])
+    unknown = run_grade("grade", "--exercise", "42")
+    assert unknown.code == 1 and "unknown exercise '42'" in unknown.stderr
+    assert all(ex_id in unknown.stderr for ex_id in kit.exercise_ids())
+
+
+def test_every_exercise_is_worth_exercise_points_public_and_hidden_together(kit):
+    from gradekit.grading.runner import collect_checks
+    from gradekit.kit import EXERCISE_POINTS
+
+    checks = collect_checks(kit, kit.exercise_ids())
+    for ex_id in kit.exercise_ids():
+        points = [c.points for c in checks if c.exercise_id == ex_id]
+        public = [c.points for c in checks if c.exercise_id == ex_id and c.visibility == "public"]
+        assert round(sum(points), 6) == EXERCISE_POINTS, ex_id
+        assert 0 < sum(public) < EXERCISE_POINTS, ex_id  # public checks are a part, hidden ones give the rest
+
+
+def _public_worth(report: dict) -> float:
+    return round(sum(t["max_score"] for e in report["exercises"] for t in e["tests"] if t["visibility"] == "public"), 2)
+
+
+def test_public_only_totals_say_what_each_exercise_is_worth_and_what_the_hidden_checks_give(tmp_path):
+    from gradekit.kit import EXERCISE_POINTS
+
+    out = tmp_path / "r.json"
+    result = run_grade("grade", "student_template", "--exercise", "1", "--exercise", "3", "--public-only",
+                       "--output", str(out))
+    assert result.code == 0, result.stderr
+    report = json.loads(out.read_text())
+    whole, public = EXERCISE_POINTS * len(report["exercises"]), _public_worth(report)
+    text = " ".join(result.stdout.split())  # the explanation is wrapped
+    assert f"Total: {report['score']:g}/{report['max_score']:g} from the public checks" in text
+    assert f"Each exercise is worth {EXERCISE_POINTS:g} points ({whole:g} for these 2 exercises)" in text
+    assert f"worth {public:g} of them" in text and f"give the other {round(whole - public, 2):g}" in text
+    for exercise in report["exercises"]:
+        line = next(line for line in result.stdout.splitlines() if line.strip().startswith(exercise["id"]))
+        assert f"{exercise['score']:g}/{exercise['max_score']:g}  public part of {EXERCISE_POINTS:g}" in line
+
+
+def test_full_totals_split_the_points_between_public_and_hidden_checks(tmp_path):
+    out = tmp_path / "r.json"
+    result = run_grade("grade", "student_template", "--exercise", "1", "--exercise", "3", "--output", str(out))
+    assert result.code == 0, result.stderr
+    report = json.loads(out.read_text())
+    public = _public_worth(report)
+    each = report["exercises"][0]["max_score"]
+    assert (f"Total: {report['score']:g}/{report['max_score']:g} (2 exercises, {each:g} points each: "
+            f"{public:g} from public checks, {round(report['max_score'] - public, 2):g} from hidden ones)"
+            in result.stdout)
+    assert "public part of" not in result.stdout

@@ -135,16 +135,44 @@ def _grade_part(part: _Part, progress: ProgressHook | None = None) -> tuple[list
 
 
 def _grade_in_worker(part: _Part) -> tuple[list[ExerciseResult], str]:
-    """``_grade_part`` in a pool's worker, which leaves Ctrl-C to the grading process once its part is done.
-
-    Ctrl-C reaches every process of the terminal's group: a worker grading stops (pytest
-    turns it into KeyboardInterrupt, sent back with the part), but an idle one would die
-    printing a traceback while the grading process ends the run cleanly.
-    """
+    """``_grade_part`` in a pool's worker: Ctrl-C stops it only while it grades (see ``_grade_in_pool``)."""
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return _grade_part(part)
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _grade_in_pool(parts: list[_Part], progress: ProgressHook | None) -> list[tuple[list[ExerciseResult], str]]:
+    """Grade each part in a forked worker; ``progress`` hears from them in this thread.
+
+    Ctrl-C reaches every process of the terminal's group. The workers are forked with it
+    blocked and take it only while they grade a part (pytest then stops the part and sends
+    KeyboardInterrupt back), so an idle worker never dies printing a traceback; here it
+    cancels the parts not started yet, and the run ends as one. Blocked, not ignored: a
+    Ctrl-C pressed while the workers are forked waits, and is not lost.
+    """
+    relay = ProgressRelay(progress, len(parts)) if progress is not None else None  # pipes before the fork
+    if relay is not None:
+        parts = [dataclasses.replace(part, relay=relay.end(i)) for i, part in enumerate(parts)]
+    try:
+        with worker_pool(len(parts)) as pool:
+            # The pool forks every worker at its first submit (and starts its thread, which keeps the mask).
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                futures = [pool.submit(_grade_in_worker, part) for part in parts]
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            try:
+                if relay is not None:
+                    relay.deliver(futures)
+                return [future.result() for future in futures]
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        if relay is not None:
+            relay.close()
 
 
 def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, label: str,
@@ -161,21 +189,7 @@ def grade_workspace(kit: Kit, workspace: Workspace, exercise_ids: list[str], *, 
     count = _workers(jobs, len(exercise_ids))
     parts = [_Part(kit, workspace, exercise_ids[i::count], public_only, limits or Limits(), require_isolation,
                    isolation) for i in range(count)]
-    if count == 1:
-        graded = [_grade_part(parts[0], progress)]
-    elif progress is None:
-        with worker_pool(count) as pool:
-            graded = list(pool.map(_grade_in_worker, parts))
-    else:
-        relay = ProgressRelay(progress, count)  # its pipes must exist before the pool forks
-        try:
-            parts = [dataclasses.replace(part, relay=relay.end(i)) for i, part in enumerate(parts)]
-            with worker_pool(count) as pool:
-                futures = [pool.submit(_grade_in_worker, part) for part in parts]
-                relay.deliver(futures)
-                graded = [future.result() for future in futures]
-        finally:
-            relay.close()
+    graded = [_grade_part(parts[0], progress)] if count == 1 else _grade_in_pool(parts, progress)
     by_id = {result.id: result for results, _ in graded for result in results}
     isolations = {name for _, name in graded}
     return SubmissionReport(submission=label, exercises=[by_id[ex_id] for ex_id in exercise_ids],

@@ -6,6 +6,7 @@ import textwrap
 
 import click
 
+from gradekit.kit import EXERCISE_POINTS
 from gradekit.report.model import CheckResult, ExerciseResult, Ignored, SubmissionReport
 from gradekit.report.timeline import text_chart
 
@@ -24,10 +25,13 @@ def _score_style(score: float, max_score: float) -> dict:
     return {"fg": "yellow"} if score > 0 else {"fg": "red"}
 
 
-def _exercise_lines(exercise: ExerciseResult) -> list[str]:
+def _exercise_lines(exercise: ExerciseResult, public_only: bool = False) -> list[str]:
     label = f"{exercise.score:g}/{exercise.max_score:g}"
     status = "" if exercise.status == "graded" else f"  [{exercise.status}]"
-    lines = [f"  {exercise.id:<28} " + click.style(f"{label:>7}", **_score_style(exercise.score, exercise.max_score)) + status]
+    # Without the hidden checks, the score is out of the public part: say of what whole.
+    part = f"  public part of {EXERCISE_POINTS:g}" if public_only else ""
+    lines = [f"  {exercise.id:<28} " + click.style(f"{label:>7}", **_score_style(exercise.score, exercise.max_score))
+             + part + status]
     if exercise.status != "graded":
         lines += _wrap(exercise.feedback, "      ")
         return lines
@@ -72,19 +76,38 @@ def _ignored_lines(ignored: list[Ignored], explained: set[str]) -> list[str]:
     return lines
 
 
+def _total_lines(report: SubmissionReport) -> list[str]:
+    """The total, and what it is out of: every number comes from the report (or the kit's EXERCISE_POINTS)."""
+    total = click.style(f"Total: {report.score:g}/{report.max_score:g}", bold=True,
+                        **_score_style(report.score, report.max_score))
+    count = len(report.exercises)
+    public = round(sum(t.max_score for e in report.exercises for t in e.tests if t.visibility == "public"), 2)
+    if not count:
+        return [total]
+    if report.public_only:
+        whole = EXERCISE_POINTS * count
+        these = "this exercise" if count == 1 else f"these {count} exercises"
+        return [total + " from the public checks", *_wrap(
+            f"Each exercise is worth {EXERCISE_POINTS:g} points ({whole:g} for {these}). The public checks here "
+            f"are worth {public:g} of them; the hidden checks of the course's grader give the other "
+            f"{round(whole - public, 2):g} when the course grades your work.", "")]
+    worth = {e.max_score for e in report.exercises}
+    each = f", {worth.pop():g} points each" if len(worth) == 1 else ""
+    hidden = round(report.max_score - public, 2)
+    return [total + f" ({count} exercise{'s' if count != 1 else ''}{each}: {public:g} from public checks, "
+                    f"{hidden:g} from hidden ones)"]
+
+
 def render_text(report: SubmissionReport) -> str:
     lines = [click.style(f"Grading {report.submission}", bold=True), ""]
     for exercise in report.exercises:
-        lines += _exercise_lines(exercise)
+        lines += _exercise_lines(exercise, report.public_only)
     # A refused exercise module is explained under its exercise already.
     lines += _ignored_lines(report.ignored, {f"{e.id}.py" for e in report.exercises if e.status == "missing"})
     lines.append("")
-    total = f"Total: {report.score:g}/{report.max_score:g}"
-    lines.append(click.style(total, bold=True, **_score_style(report.score, report.max_score)))
+    lines += _total_lines(report)
     if report.flagged:
         lines.append(click.style(f"Flagged for review: {report.flag_reason}", fg="red", bold=True))
-    if report.public_only:
-        lines.append("Public checks only: the hidden checks of the course's grader give the rest of the points.")
     lines.append(ISOLATION.get(report.isolation, f"Isolation: {report.isolation}"))
     lines.append(f"({report.duration_s:.1f} s)")
     return "\n".join(lines)
