@@ -73,7 +73,8 @@ def _entry(status: str, reason: str = "", report: dict | None = None, name: str 
     return {"status": status, "reason": reason, "digest": "sha256:" + "0" * 64,
             "report": f"reports/{name}.json" if report else None,
             "score": report["score"] if report else None, "max_score": report["max_score"] if report else None,
-            "flagged": bool(report and report["flagged"]), "flag_reason": report["flag_reason"] if report else ""}
+            "flagged": bool(report and report["flagged"]), "flag_reason": report["flag_reason"] if report else "",
+            "source": f"{name or 'x'}.zip"}
 
 
 def write_output(out: Path, reports: dict[str, dict], not_graded: dict[str, tuple[str, str]]) -> Path:
@@ -210,6 +211,7 @@ def test_a_student_page_shows_the_report_and_its_timelines(class_out, graded_rep
     bob = next(s for s in output.students if s.name == "bob")
     html = (class_out / "dashboard" / "students" / bob.page).read_text(encoding="utf-8")
     text = _text(html)
+    assert "graded from bob.zip" in text
     for exercise in graded_reports["bob"]["exercises"]:
         assert exercise["id"] in text
         assert all(t["name"] in text for t in exercise["tests"])

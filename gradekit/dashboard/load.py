@@ -82,6 +82,7 @@ class Student:
     page: str  # its page's file name under dashboard/students/, safe on any file system
     status: str  # the manifest's: graded, error, rejected, timeout, …
     reason: str = ""
+    source: str = ""  # what the batch read: the folder or zip's name (the manifest's "source"), if it says
     score: float | None = None
     max_score: float | None = None
     flagged: bool = False
@@ -203,7 +204,8 @@ def _report_path(out_dir: Path, value: object) -> Path:
 
 def _student(out_dir: Path, name: str, entry: dict, page: str) -> Student:
     base = {"name": name, "page": page, "status": _text(entry.get("status")) or "unknown",
-            "reason": _text(entry.get("reason"), FEEDBACK), "flagged": entry.get("flagged") is True,
+            "reason": _text(entry.get("reason"), FEEDBACK), "source": _text(entry.get("source"), LABEL),
+            "flagged": entry.get("flagged") is True,
             "flag_reason": _text(entry.get("flag_reason"), FEEDBACK)}
     if base["status"] != "graded":
         return Student(**base)

@@ -238,6 +238,8 @@ def _exercise(exercise: Exercise) -> str:
 
 def _about(student: Student) -> str:
     rows = [["status", escape(student.status)], ["score", _score(student)]]
+    if student.source:
+        rows.append(["graded from", escape(student.source)])
     if student.reason:
         rows.append(["reason", f'<span class="feedback">{escape(student.reason)}</span>'])
     rows += [[escape(k), escape(v)] for k, v in student.environment.items()]
