@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +219,10 @@ def _submission_folder(submission: Path, exercise_ids: list[str]) -> Path:
     return found[0] if len(found) == 1 else submission
 
 
+def _reason(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:1500]
+
+
 def _failure(reason: str, started: float) -> dict:
     return {"score": 0.0, "execution_time": round(time.monotonic() - started),
             "output": f"The autograder could not grade this submission: {reason}\n"
@@ -245,9 +250,11 @@ def run(autograder: Path) -> int:
         code = 0
         click.echo(render_text(report))  # Gradescope shows run_autograder's output to the staff only
     except (KitError, SubmissionError, GraderError, IsolationUnavailable, OSError, ValueError, KeyError) as exc:
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:1500]
-        data, code = _failure(reason, started), 1
-        print(f"gradekit: {reason}", file=sys.stderr)
+        data, code = _failure(_reason(exc), started), 1
+        print(f"gradekit: {_reason(exc)}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: Gradescope must get a results.json
+        data, code = _failure(f"an internal error of the grader ({_reason(exc)})", started), 1
+        traceback.print_exc()  # for the staff's log
     write_atomic(results, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return code
 

@@ -346,6 +346,23 @@ def test_run_autograder_always_leaves_results_json(bundle, tmp_path):
     assert data["score"] == 0 and "could not grade" in data["output"]
 
 
+def test_a_bundle_that_requires_isolation_scores_nothing_without_it(bundle, tmp_path, kit, monkeypatch, capsys):
+    import gradekit.sandbox
+    from gradekit.gradescope import run
+
+    autograder = tmp_path / "autograder"
+    unpack(bundle, autograder)
+    settings = autograder / "source" / "gradescope.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "require_isolation": True}))
+    (autograder / "submission").mkdir()
+    (autograder / "submission" / "ex01_hello_loop.py").write_bytes(kit.reference("ex01_hello_loop").read_bytes())
+    monkeypatch.setattr(gradekit.sandbox, "namespaces_unavailable", lambda: "bwrap was not found on PATH")
+    assert run(autograder) == 1
+    data = assert_gradescope(json.loads((autograder / "results" / "results.json").read_text(encoding="utf-8")))
+    assert data["score"] == 0 and "bubblewrap" in data["output"] and data["tests"] == []
+    assert "IsolationUnavailable" in capsys.readouterr().err
+
+
 def test_a_bundle_is_built_from_the_kit_only(tmp_path):
     copy = tmp_path / "student"
     (copy / "checks").mkdir(parents=True)
