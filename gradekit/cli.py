@@ -7,6 +7,10 @@ from pathlib import Path
 
 import click
 
+from gradekit.batch import BatchError, BatchOptions, Manifest, Shard, merge_outputs, run_batch
+from gradekit.batch.output import Finished
+from gradekit.batch.runner import DEFAULT_TIMEOUT_S, PER_JOB
+from gradekit.batch.summary import render_summary, summarise
 from gradekit.export import ExportError, export_template
 from gradekit.gradescope import BundleError, build_bundle
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
@@ -192,6 +196,76 @@ def export_template_(ctx: click.Context, out: Path) -> None:
                f"({written.folder.name}/wheels/{written.wheel.name}), without references or hidden graders.")
     click.echo("Hand it out as it is (a zip, a template repository); students run "
                "`pip install -r requirements.txt`, then `python grade.py`.")
+
+
+class _ShardType(click.ParamType):
+    """``--shard K/N``, checked as it is read."""
+
+    name = "K/N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command("batch")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path), default=Path("batch-output"), show_default=True,
+              help="Folder for reports/, gradebook.csv, manifest.json and dashboard/ (new, empty, or a batch's).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="CPUs to keep busy (default: all of them).")
+@click.option("--at-once", type=click.IntRange(min=1), default=None,
+              help=f"Gradings in flight (default: {PER_JOB} per job: a grading mostly waits on its clock).")
+@click.option("--shard", type=_ShardType(), default=None,
+              help="Grade only slice K of N (1 <= K <= N, by a hash of each name); `merge` the slices after.")
+@click.option("--force", is_flag=True, help="Grade again the submissions unchanged since the last run.")
+@click.option("--allow-weak-isolation", is_flag=True,
+              help="Grade even without Linux namespaces (process isolation only); every report then says so.")
+@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise; repeatable.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True,
+              help="Seconds one submission's grading may take before it is stopped (status timeout).")
+@click.pass_context
+def batch_(ctx: click.Context, folder: Path, output: Path, jobs: int | None, at_once: int | None,
+           shard: Shard | None, force: bool, allow_weak_isolation: bool, exercises: tuple[str, ...],
+           timeout: float) -> None:
+    """Grade a class: FOLDER holds one folder or .zip per student (docs/batch.md).
+
+    Progress goes to stderr (a bar on a terminal, a line per submission otherwise); the
+    class summary to stdout. A re-run grades only what changed (unless --force).
+    """
+    options = BatchOptions(source=folder, output=output, jobs=jobs, at_once=at_once, shard=shard, force=force,
+                           allow_weak_isolation=allow_weak_isolation, exercises=exercises, timeout=timeout)
+    try:
+        result = run_batch(_kit(ctx), options)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _batch_summary(result.manifest, result.finished,
+                   f"{result.graded} graded by this run, {result.kept} unchanged and kept from the last one.")
+
+
+@cli.command("merge")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for the merged reports/, gradebook.csv, manifest.json and dashboard/.")
+def merge_(inputs: tuple[Path, ...], output: Path) -> None:
+    """Combine the output folders of `batch --shard K/N` runs (all N of them) into one."""
+    try:
+        manifest, finished = merge_outputs(list(inputs), output)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _batch_summary(manifest, finished, f"Merged {len(inputs)} output folder(s) into {output}.")
+
+
+def _batch_summary(manifest: Manifest, finished: Finished, note: str) -> None:
+    click.echo(render_summary(summarise(manifest, finished.reports)))
+    click.echo(f"\n{note}\nGradebook: {finished.gradebook}")
+    if finished.dashboard is not None:
+        click.echo(f"Dashboard: {finished.dashboard}")
+    else:
+        click.echo(f"No dashboard: {finished.dashboard_problem}", err=True)
 
 
 def main(kit_root: Path | None = None, argv: list[str] | None = None) -> None:

@@ -1,0 +1,181 @@
+"""The batch's scheduling, in this process with a stand-in for the engine (gradekit/batch/runner.py, child.py).
+
+Each grading runs in a process forked from this one, so replacing ``grade_workspace``
+here replaces it in every grading: the stand-in crashes, raises or hangs for the
+students named so, and grades the others at once. What is tested is the batch's part:
+one grading's fate is that submission's status, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from gradekit.batch import BatchOptions, Manifest, Record, child, run_batch
+from gradekit.batch.progress import BatchBar, BatchLines
+from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gradings are forked on Linux only")
+
+EX = "ex03_fetch_all"
+
+
+def stand_in(kit, workspace, exercise_ids, *, label, require_isolation, jobs):
+    """Grades at once; ``crash*`` dies, ``raise*`` raises, ``hang*`` never ends."""
+    if label.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if label.startswith("raise"):
+        raise RuntimeError("a grader broke")
+    if label.startswith("hang"):
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+        time.sleep(600)
+    source = (workspace.path / f"{EX}.py").read_text() if EX in workspace.present else ""
+    points = 10.0 if "correct" in source else 0.0
+    test = CheckResult("test_x", "results keep the order of urls", points, 10.0, "passed" if points else "failed",
+                       "public")
+    return SubmissionReport(label, [ExerciseResult(EX, "graded", [test])], isolation="namespaces")
+
+
+@pytest.fixture
+def classroom(tmp_path, monkeypatch):
+    monkeypatch.setattr(child, "grade_workspace", stand_in)
+    folder = tmp_path / "class"
+    folder.mkdir()
+
+    def make(students: dict[str, str]) -> Path:
+        for name, source in students.items():
+            (folder / name).mkdir(exist_ok=True)
+            (folder / name / f"{EX}.py").write_text(source)
+        return folder
+
+    return make
+
+
+def run(kit, folder: Path, out: Path, **options) -> dict[str, Record]:
+    options.setdefault("exercises", (EX,))
+    result = run_batch(kit, BatchOptions(source=folder, output=out, **options), stream=io.StringIO())
+    return result.manifest.submissions
+
+
+def leftover_sleepers() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"time.sleep(600)" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_crashing_a_raising_and_a_hanging_grading_cost_only_their_own_submission(kit, classroom, tmp_path):
+    folder = classroom({"alice": "correct", "crash-bob": "correct", "raise-carol": "correct",
+                        "hang-dave": "correct", "erin": "wrong"})
+    records = run(kit, folder, tmp_path / "out", timeout=3, at_once=5)
+    assert records["alice"].status == "graded" and records["alice"].score == 10
+    assert records["erin"].status == "graded" and records["erin"].score == 0
+    assert records["crash-bob"].status == "error" and "SIGKILL" in records["crash-bob"].reason
+    assert records["raise-carol"].status == "error" and "a grader broke" in records["raise-carol"].reason
+    assert records["hang-dave"].status == "timeout" and "3 s" in records["hang-dave"].reason
+    assert leftover_sleepers() == [], "a stopped grading leaves nothing running, even in another session"
+    assert Manifest.load(tmp_path / "out").submissions == records
+
+
+def test_a_rerun_keeps_what_is_unchanged_and_grades_the_rest_again(kit, classroom, tmp_path):
+    folder = classroom({"alice": "correct", "bob": "wrong", "crash-carol": "correct"})
+    out = tmp_path / "out"
+    run(kit, folder, out)
+    report = (out / "reports" / "alice.json").read_text()
+    stream = io.StringIO()
+    run_batch(kit, BatchOptions(source=folder, output=out, exercises=(EX,)), stream=stream)
+    lines = stream.getvalue()
+    assert "alice: unchanged since the last run, kept" in lines and "bob: unchanged since the last run, kept" in lines
+    assert "crash-carol: error" in lines, "only graded submissions are kept: a failed grading is tried again"
+    assert (out / "reports" / "alice.json").read_text() == report
+    (folder / "bob" / f"{EX}.py").write_text("correct now")
+    records = run(kit, folder, out)
+    assert records["bob"].score == 10 and records["alice"].score == 10
+    forced = io.StringIO()
+    run_batch(kit, BatchOptions(source=folder, output=out, exercises=(EX,), force=True), stream=forced)
+    assert "kept" not in forced.getvalue()
+
+
+def test_students_who_left_lose_their_report(kit, classroom, tmp_path):
+    folder = classroom({"alice": "correct", "bob": "wrong"})
+    out = tmp_path / "out"
+    run(kit, folder, out)
+    (folder / "bob" / f"{EX}.py").unlink()
+    (folder / "bob").rmdir()
+    records = run(kit, folder, out)
+    assert set(records) == {"alice"}
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["alice.json"]
+
+
+def test_an_interrupted_batch_keeps_what_it_finished(kit, classroom, tmp_path, monkeypatch):
+    folder = classroom({"alice": "correct", "bob": "correct", "hang-carol": "correct"})
+    out = tmp_path / "out"
+    real_ended = BatchLines.ended
+
+    def interrupt_after_two(self, student, record, seconds, kept):
+        real_ended(self, student, record, seconds, kept)
+        if self._done == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(BatchLines, "ended", interrupt_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        run(kit, folder, out, at_once=3)
+    kept = Manifest.load(out).submissions
+    assert {s for s, r in kept.items() if r.status == "graded"} == {"alice", "bob"}
+    assert leftover_sleepers() == []
+    monkeypatch.setattr(BatchLines, "ended", real_ended)
+    stream = io.StringIO()
+    run_batch(kit, BatchOptions(source=folder, output=out, exercises=(EX,), timeout=2), stream=stream)
+    assert "alice: unchanged since the last run, kept" in stream.getvalue()
+
+
+def gone(pid: int) -> bool:
+    """Dead: no such process, or a zombie whose status only waits for init to collect it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+def test_kill_tree_reaches_processes_in_other_sessions():
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+        "time.sleep(600)\n")])
+    deadline = time.monotonic() + 30
+    while not child._descendants(parent.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (grandchild,) = child._descendants(parent.pid)
+    child.kill_tree(parent.pid)
+    assert parent.wait() == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while not gone(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(grandchild)
+
+
+def test_the_bar_draws_without_a_thread_so_gradings_can_fork():
+    before = threading.active_count()
+    console = Console(file=io.StringIO(), force_terminal=True, width=120)
+    bar = BatchBar(console, total=3, at_once=6)
+    bar.ended("alice", Record("graded", score=10.0, max_score=10.0), 1.5, kept=False)
+    bar.ended("[red]bob[/red]", Record("rejected", "bob.zip holds a link"), None, kept=False)
+    bar.tick()
+    assert threading.active_count() == before
+    bar.close()
+    drawn = console.file.getvalue()
+    assert "2/3" in drawn and "[red]bob[/red]" in drawn  # a name is shown as it is, never read as markup
