@@ -5,17 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import statistics
 from pathlib import Path
 
 import pytest
 
-from gradekit.batch import BatchError, Manifest, Record, Shard, merge_outputs, render_summary, summarise
+from gradekit.batch import STATUSES, BatchError, Manifest, Record, Shard, merge_outputs, render_summary, summarise
 from gradekit.batch.gradebook import gradebook_text
 from gradekit.batch.intake import student_key
 from gradekit.batch.manifest import report_path
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
-from tests.conftest import assert_valid_report, run_grade
+from tests.conftest import ROOT, assert_valid_report, run_grade
 
 EXERCISES = ["ex03_fetch_all", "ex04_task_errors"]
 CHECKS = {"ex03_fetch_all": [("results in order", 6.0), ("all at once", 4.0)],
@@ -207,3 +208,10 @@ def test_the_batch_refuses_an_output_folder_that_holds_something_else(tmp_path):
     result = run_grade("batch", str(tmp_path / "class"), "--output", str(mine), "--allow-weak-isolation")
     assert result.code == 1 and "not a batch output" in result.stderr
     assert (mine / "thesis.tex").read_text() == "precious" and sorted(p.name for p in mine.iterdir()) == ["thesis.tex"]
+
+
+def test_docs_list_exactly_the_statuses_a_submission_can_have():
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    table = text[text.index("<!-- statuses:start"):text.index("<!-- statuses:end -->")]
+    documented = re.findall(r"^\| `([a-z]+)` \|", table, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(STATUSES)

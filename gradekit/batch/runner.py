@@ -29,6 +29,7 @@ Full isolation is required unless ``allow_weak_isolation``: then each report's
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -175,6 +176,12 @@ class _Batch:
             self.carried = {e.student: self.reusable.submissions[e.student] for e in entries
                             if e.student in self.reusable.submissions}
         pending = deque(entries)
+        # Every grading is a fork of this process. Frozen, the objects it holds now are
+        # never scanned by a grading's garbage collector: pytest collects five times as
+        # its session ends, which otherwise walks (and copies, page by page) the whole
+        # inherited heap. As the gc module's documentation advises for fork without exec;
+        # on a full submission it saved 0.1-0.3 s of the trusted side's ~1.3 s of CPU.
+        gc.freeze()
         try:
             while pending or self.running:
                 while pending and len(self.running) < self.options.in_flight:
@@ -187,6 +194,7 @@ class _Batch:
                 grading.running.job.workspace.cleanup()
             self.running.clear()
             self._checkpoint()
+            gc.unfreeze()
 
     def _begin(self, entry: Entry) -> None:
         ids = self.manifest.exercises
