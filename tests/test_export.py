@@ -9,6 +9,7 @@ dependencies and for setuptools, which builds the wheel.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -18,8 +19,10 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from ruamel.yaml import YAML
 
 import gradekit
 from gradekit.export import WHEELS, ExportError, export_template, leaks, secret_files
@@ -231,6 +234,45 @@ def test_a_student_installs_and_grades_the_folder(minor, interpreters, exported,
     assert exercise["id"] == SOLVED and exercise["max_score"] > 0
     assert exercise["score"] == exercise["max_score"], exercise
     assert all(t["status"] == "passed" for t in exercise["tests"])
+
+
+def _bash(line: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _run(["bash", "-euo", "pipefail", "-c", line], cwd=cwd, env=env)
+
+
+def test_the_ci_files_commands_work_in_the_exported_folder(exported, tmp_path):
+    """The commands of grade.yml and .gitlab-ci.yml, run as the CI would (less installing bubblewrap)."""
+    folder = tmp_path / "repo"
+    shutil.copytree(exported, folder)
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path, env=_venv_env(venv))
+    env = _venv_env(venv)
+    yaml = YAML(typ="safe")
+
+    workflow = yaml.load((folder / ".github" / "workflows" / "grade.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["grade"]["steps"]
+    summary = tmp_path / "step-summary.md"
+    github_env = {**env, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    printed = "".join(_bash(step["run"], folder, github_env).stdout for step in steps
+                      if "run" in step and "sudo " not in step["run"])
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    report = json.loads((folder / upload["with"]["path"]).read_text(encoding="utf-8"))
+    failed = [t for e in report["exercises"] for t in e["tests"] if t["status"] != "passed"]
+    assert failed and "::error " in printed, printed[-2000:]
+    # The summary escapes Markdown's punctuation and HTML: undo both to read the names.
+    shown = html.unescape(re.sub(r"\\(.)", r"\1", summary.read_text(encoding="utf-8")))
+    assert f"{report['score']:g}/{report['max_score']:g}" in shown
+    assert all(t["name"] in shown for t in failed)
+
+    job = yaml.load((folder / ".gitlab-ci.yml").read_text(encoding="utf-8"))["grade"]
+    for line in job["script"]:
+        _bash(line, folder, env)
+    suites = ElementTree.parse(folder / job["artifacts"]["reports"]["junit"]).getroot()
+    cases = suites.findall(".//testcase")
+    assert len(cases) == sum(len(e["tests"]) for e in report["exercises"])
+    assert len([c for c in cases if c.find("failure") is not None or c.find("error") is not None]) == len(failed)
+    for path in job["artifacts"]["paths"]:
+        assert (folder / path).is_file(), path
 
 
 def test_the_repositorys_requirements_install_the_engine_from_the_checkout(tmp_path):
