@@ -88,6 +88,7 @@ def export_template(kit: Kit, out: Path) -> Export:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp's 0700 would keep a course's other accounts out
         _copy_template(kit, staging)
         wheel = build_wheel(kit.root, staging / WHEELS)
         version = wheel_version(wheel)

@@ -102,6 +102,7 @@ def test_the_folder_holds_what_a_student_needs(kit, exported):
              if line.strip() and not line.startswith("#")]
     assert lines == [f"--find-links {WHEELS}", f"asyncio-gradekit=={gradekit.__version__}"]
     assert not list(exported.rglob("__pycache__"))
+    assert exported.stat().st_mode & 0o055 == 0o055, "others can read the folder (not mkdtemp's 0700)"
 
 
 def test_no_reference_variant_or_hidden_grader_reaches_the_folder_or_the_wheel(kit, exported):
