@@ -5,7 +5,7 @@ After the first grading, :class:`Watch` waits on the submission folder with `wat
 polling loop of our own. When exercise modules are saved, it grades those exercises
 again and prints only what changed::
 
-    ex03_fetch_all.py saved: grading it again…
+    ex03_fetch_all.py changed: grading it again…
       ex03_fetch_all  0/6 → 6/6
           ✓ now passes: results keep the order of urls (+3)
           ✓ now passes: elapsed ≈ the slowest fetch (+3)
@@ -167,7 +167,7 @@ class Watch:
             return report
         graded.update({ex_id: now[ex_id] for ex_id in changed})  # before grading: a save during it is news
         files = ", ".join(f"{ex_id}.py" for ex_id in changed)
-        self.echo(f"\n{files} saved: grading {'it' if len(changed) == 1 else 'them'} again…")
+        self.echo(f"\n{files} changed: grading {'it' if len(changed) == 1 else 'them'} again…")
         try:
             regraded = self.regrade(changed)
         except (SubmissionError, GraderError, OSError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -139,16 +140,23 @@ def _start(copy: Path, *args: str) -> tuple[subprocess.Popen, Output, Path]:
     proc = subprocess.Popen([sys.executable, str(copy / "grade.py"), *args], cwd=copy, text=True,
                             stdout=subprocess.PIPE, stderr=err.open("w"), stdin=subprocess.DEVNULL,
                             start_new_session=True,  # its own process group: Ctrl-C reaches all of it
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # stacks on SIGABRT, if it hangs
                             # The way a terminal starts it: Ctrl-C raises KeyboardInterrupt (a shell's
                             # background job would inherit SIGINT ignored).
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     return proc, Output(proc.stdout), err
 
 
-def _ctrl_c(proc: subprocess.Popen) -> int:
+def _ctrl_c(proc: subprocess.Popen, err: Path) -> int:
+    """Ctrl-C as a terminal sends it, to the whole group; the exit status (a hang fails with every stack)."""
     os.killpg(proc.pid, signal.SIGINT)
     try:
         return proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGABRT)  # faulthandler prints each process's stacks to stderr
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        raise AssertionError(f"still running 120 s after Ctrl-C:\n{err.read_text()[-20000:]}") from None
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -163,7 +171,7 @@ def test_watch_grades_a_saved_exercise_again_and_shows_only_what_changed(kit, tm
         first = json.loads((copy / "grade-report.json").read_text())
 
         (copy / "ex03_fetch_all.py").write_text(reference_source(kit, "ex03_fetch_all"))
-        out.wait_for(r"ex03_fetch_all\.py saved", REGRADE_S)
+        out.wait_for(r"ex03_fetch_all\.py changed", REGRADE_S)
         start = len(out.lines)
         arrow = out.wait_for(r"ex03_fetch_all  (\S+) → (\S+)", REGRADE_S)
         out.wait_for(r"^  Total: ", REGRADE_S)
@@ -181,7 +189,7 @@ def test_watch_grades_a_saved_exercise_again_and_shows_only_what_changed(kit, tm
         out.wait_for(r"^  Total: ", REGRADE_S)
         assert sum("now fails: " in line for line in out.lines[start:]) == len(after["tests"])
     finally:
-        code = _ctrl_c(proc)
+        code = _ctrl_c(proc, err)
     assert code == 0, err.read_text()
     assert out.rest(60).endswith("Stopped watching.")
     assert "Traceback" not in err.read_text()
@@ -194,9 +202,9 @@ def test_ctrl_c_while_two_exercises_are_graded_again_ends_cleanly(kit, tmp_path)
         out.wait_for(r"^Watching ", FIRST_GRADING_S)
         for ex_id in ("ex01_hello_loop", "ex03_fetch_all"):
             (copy / f"{ex_id}.py").write_text(reference_source(kit, ex_id))
-        out.wait_for(r"saved: grading", REGRADE_S)
+        out.wait_for(r"changed: grading", REGRADE_S)
     finally:
-        code = _ctrl_c(proc)  # wherever the grading is: its workers get Ctrl-C too, as from a terminal
+        code = _ctrl_c(proc, err)  # wherever the grading is: its workers get Ctrl-C too, as from a terminal
     assert code == 0, err.read_text()
     assert out.rest(60).endswith("Stopped watching.")
     assert "Traceback" not in err.read_text()

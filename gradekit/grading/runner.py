@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,39 +137,56 @@ def _grade_part(part: _Part, progress: ProgressHook | None = None) -> tuple[list
 
 
 def _grade_in_worker(part: _Part) -> tuple[list[ExerciseResult], str]:
-    """``_grade_part`` in a pool's worker: Ctrl-C stops it only while it grades (see ``_grade_in_pool``)."""
+    """``_grade_part`` in a pool's worker, which leaves Ctrl-C to the grading process (``_grade_in_pool``)."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _leave_ctrl_c_to_the_grader)
+    # Forked with SIGINT blocked (a Ctrl-C meanwhile waits, then meets the handler above); unblock
+    # it, or every sandbox started from here inherits the mask. Exec resets the handler to the default.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return _grade_part(part)
+
+
+def _leave_ctrl_c_to_the_grader(signum: int, frame: object) -> None:
+    """A worker's SIGINT handler: nothing. The grading process acts on Ctrl-C, by ending its workers."""
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread, so that the workers the pool forks meanwhile are born blocking it.
+
+    Blocked, not ignored: here a Ctrl-C is not lost (another thread, or this one once
+    unblocked, takes it), and an idle worker never dies of it with a traceback.
+    """
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        return _grade_part(part)
+        yield
     finally:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _grade_in_pool(parts: list[_Part], progress: ProgressHook | None) -> list[tuple[list[ExerciseResult], str]]:
     """Grade each part in a forked worker; ``progress`` hears from them in this thread.
 
-    Ctrl-C reaches every process of the terminal's group. The workers are forked with it
-    blocked and take it only while they grade a part (pytest then stops the part and sends
-    KeyboardInterrupt back), so an idle worker never dies printing a traceback; here it
-    cancels the parts not started yet, and the run ends as one. Blocked, not ignored: a
-    Ctrl-C pressed while the workers are forked waits, and is not lost.
+    Ctrl-C reaches every process of the terminal's group, but only this one acts on it: a
+    KeyboardInterrupt raised at any point of a worker (in the middle of a fork, holding a
+    lock) could leave it stuck. Here it kills the workers (their sandboxes die with them),
+    cancels what they had not started, and goes on as KeyboardInterrupt.
     """
     relay = ProgressRelay(progress, len(parts)) if progress is not None else None  # pipes before the fork
     if relay is not None:
         parts = [dataclasses.replace(part, relay=relay.end(i)) for i, part in enumerate(parts)]
+    others = set(multiprocessing.active_children())
     try:
         with worker_pool(len(parts)) as pool:
-            # The pool forks every worker at its first submit (and starts its thread, which keeps the mask).
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                futures = [pool.submit(_grade_in_worker, part) for part in parts]
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            try:
+                with _sigint_blocked():  # the pool forks every worker at its first submit
+                    futures = [pool.submit(_grade_in_worker, part) for part in parts]
                 if relay is not None:
                     relay.deliver(futures)
                 return [future.result() for future in futures]
-            except BaseException:
+            except KeyboardInterrupt:
+                for worker in set(multiprocessing.active_children()) - others:
+                    worker.kill()
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     finally:
