@@ -14,7 +14,7 @@ from gradekit.batch.summary import render_summary, summarise
 from gradekit.export import ExportError, export_template
 from gradekit.gradescope import BundleError, build_bundle
 from gradekit.grading.runner import GraderError, collect_checks, grade_submission
-from gradekit.kit import Kit, KitError
+from gradekit.kit import EXERCISE_POINTS, Kit, KitError
 from gradekit.progress import progress_display
 from gradekit.report.files import remove_stale, write_atomic
 from gradekit.report.formats import RENDERERS, render_json
@@ -136,9 +136,11 @@ def list_(ctx: click.Context, public_only: bool) -> None:
     kit = _kit(ctx)
     ids = kit.exercise_ids()
     checks = collect_checks(kit, ids, public_only)
+    partial = public_only or not kit.has_hidden  # the hidden checks give the rest: say of what whole
     for ex_id in ids:
         mine = [c for c in checks if c.exercise_id == ex_id]
-        click.echo(click.style(f"{kit.title(ex_id)}  ({sum(c.points for c in mine):g} points)", bold=True))
+        points = f"{sum(c.points for c in mine):g}" + (f" of {EXERCISE_POINTS:g}" if partial else "")
+        click.echo(click.style(f"{kit.title(ex_id)}  ({points} points)", bold=True))
         for c in mine:
             click.echo(f"    {c.points:>4g}  {c.name}  [{c.visibility}]")
 

@@ -179,3 +179,15 @@ def test_full_totals_split_the_points_between_public_and_hidden_checks(tmp_path)
             f"{public:g} from public checks, {round(report['max_score'] - public, 2):g} from hidden ones)"
             in result.stdout)
     assert "public part of" not in result.stdout
+
+
+def test_list_without_hidden_checks_says_what_part_of_each_exercise_they_are(kit):
+    from gradekit.grading.runner import collect_checks
+    from gradekit.kit import EXERCISE_POINTS
+
+    result = run_grade("list", "--public-only")
+    assert result.code == 0, result.stderr
+    public = collect_checks(kit, kit.exercise_ids(), public_only=True)
+    for ex_id in kit.exercise_ids():
+        worth = sum(c.points for c in public if c.exercise_id == ex_id)
+        assert f"{kit.title(ex_id)}  ({worth:g} of {EXERCISE_POINTS:g} points)" in result.stdout
