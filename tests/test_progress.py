@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future
 
 import pytest
 from rich.console import Console
@@ -96,6 +97,23 @@ def test_the_relay_delivers_every_call_in_order_even_past_a_pipes_buffer():
     for part in ("part0", "part1"):
         assert [r.id for r in hook.of("done", part)] == [f"{part}-{i}" for i in range(80)]
         assert all(len(r.feedback) == 1400 for r in hook.of("done", part))
+
+
+def test_the_relay_returns_once_every_part_has_ended_without_waiting_for_its_result():
+    hook = Recorder()
+    relay = ProgressRelay(hook, 2)
+    try:
+        for i in range(2):
+            with relay.end(i).open() as sender:  # in this process: the descriptors are valid here too
+                sender.checks_found(f"ex0{i}", i + 1)
+        result_on_its_way = Future()  # never set: deliver must not wait for it
+        delivering = threading.Thread(target=relay.deliver, args=([result_on_its_way],), daemon=True)
+        delivering.start()
+        delivering.join(timeout=60)
+        assert not delivering.is_alive()
+    finally:
+        relay.close()
+    assert hook.of("found", "ex00") == [1] and hook.of("found", "ex01") == [2]
 
 
 # -- the displays ----------------------------------------------------------------------------

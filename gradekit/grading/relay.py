@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 #: The hook's methods a worker may call; anything else on a pipe is a bug, not a call.
 METHODS = frozenset({"checks_found", "check_started", "check_done"})
-#: How often the grading process looks whether the parts are done while no call arrives.
+#: The last message of a part: nothing more will come down its pipe.
+END = "end"
+#: How often the grading process looks whether a worker died (its part then sends no END).
 WAKE_S = 0.2
 
 
@@ -56,6 +58,8 @@ class RelayEnd:
         try:
             yield _Sender(conn)
         finally:
+            with contextlib.suppress(OSError):  # no one reads any more: the grading is over anyway
+                conn.send((END, ()))
             conn.close()
 
 
@@ -87,25 +91,32 @@ class ProgressRelay:
         return RelayEnd(self._pipes[index][1].fileno())
 
     def deliver(self, futures: Sequence[Future]) -> None:
-        """Deliver calls as they arrive, until every future is done and its calls delivered.
+        """Deliver calls as they arrive, until every part has sent its END (or every future is done).
 
-        A worker sends a call before it goes on, so once its future is done all its calls
-        are in the pipe: the last round, after every future is done, drains them.
+        A part sends END as it finishes, so this returns as soon as the last one has, not
+        at the next wake-up. A part whose worker died sends none: once every future is
+        done, what is left in the pipes is delivered and the caller reads the failure
+        from the futures.
         """
-        readers = [reader for reader, _ in self._pipes]
-        while True:
+        pending = [reader for reader, _ in self._pipes]
+        while pending:
             finished = all(future.done() for future in futures)
-            for reader in wait(readers, timeout=0 if finished else WAKE_S):
-                self._drain(reader)
+            for reader in wait(pending, timeout=0 if finished else WAKE_S):
+                if self._drain(reader):
+                    pending.remove(reader)
             if finished:
                 return
 
-    def _drain(self, reader: Connection) -> None:
+    def _drain(self, reader: Connection) -> bool:
+        """Deliver every call waiting in ``reader``; True once its part's END came."""
         while reader.poll():
             method, args = reader.recv()
+            if method == END:
+                return True
             if method not in METHODS:
                 raise ValueError(f"a grading worker sent {method!r}, which is no progress call")
             getattr(self._hook, method)(*args)
+        return False
 
     def close(self) -> None:
         for reader, writer in self._pipes:
