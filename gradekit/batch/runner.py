@@ -56,7 +56,7 @@ from gradekit.sandbox import IsolationUnavailable, NamespaceSandbox, SandboxStar
 __all__ = ["DEFAULT_TIMEOUT_S", "PER_JOB", "BatchOptions", "BatchResult", "run_batch"]
 
 #: Gradings in flight per CPU (``--jobs``): see the module's docstring and benchmarks/batch.py.
-PER_JOB = 3
+PER_JOB = 4
 #: The longest one submission's grading may take (a full one takes seconds; every check
 #: of a hostile one can run to its own limit first).
 DEFAULT_TIMEOUT_S = 600.0
