@@ -89,8 +89,9 @@ class BatchBar:
             BarColumn(bar_width=30),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed,"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             TextColumn("{task.fields[last]}"),
             console=console, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
         )
