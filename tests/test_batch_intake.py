@@ -78,6 +78,14 @@ def test_a_name_with_control_characters_is_rejected_and_shown_cleaned(tmp_path):
     assert "rename" in entry.reason
 
 
+def test_a_name_too_long_for_its_report_file_is_rejected(tmp_path):
+    module_folder(tmp_path, "\u00e9" * 101)  # 202 bytes of UTF-8: with ".json" and a temporary name, over 255
+    module_folder(tmp_path, "\u00e9" * 100)
+    entries = sorted(find_submissions(tmp_path), key=lambda e: len(e.student))
+    assert entries[0].kind == "folder"
+    assert entries[1].status == "rejected" and "200 bytes" in entries[1].reason
+
+
 def test_empty_folders_and_zips_are_empty(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice" / ".hidden").write_text("")

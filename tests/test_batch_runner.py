@@ -8,6 +8,7 @@ one grading's fate is that submission's status, and the batch goes on.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import signal
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from gradekit.batch import BatchOptions, Manifest, Record, child, run_batch
+from gradekit.batch import BatchOptions, Manifest, Record, child, run_batch, runner
 from gradekit.batch.progress import BatchBar, BatchLines
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
 
@@ -179,3 +180,18 @@ def test_the_bar_draws_without_a_thread_so_gradings_can_fork():
     bar.close()
     drawn = console.file.getvalue()
     assert "2/3" in drawn and "[red]bob[/red]" in drawn  # a name is shown as it is, never read as markup
+
+
+def test_a_report_that_cannot_be_written_costs_only_its_student(kit, classroom, tmp_path, monkeypatch):
+    folder = classroom({"alice": "correct", "bob": "correct"})
+    real_write = runner.write_atomic
+
+    def full_disk_for_bob(path, text):
+        if path.name == "bob.json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, text)
+
+    monkeypatch.setattr(runner, "write_atomic", full_disk_for_bob)
+    records = run(kit, folder, tmp_path / "out")
+    assert records["alice"].status == "graded"
+    assert records["bob"].status == "error" and "No space left" in records["bob"].reason

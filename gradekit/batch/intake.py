@@ -40,6 +40,8 @@ from gradekit.sandbox.workspace import SubmissionError, Workspace
 __all__ = ["Entry", "Refused", "find_submissions", "student_key", "take", "usable_name"]
 
 ARCHIVE_SUFFIX = ".zip"
+#: The longest student name, in bytes of UTF-8 (see :func:`usable_name`).
+NAME_BYTES = 200
 
 
 class Refused(Exception):
@@ -78,9 +80,13 @@ def student_key(name: str) -> str:
 
 
 def usable_name(name: str) -> bool:
-    """Whether ``name`` can name a student and their report file as it is."""
+    """Whether ``name`` can name a student and their report file as it is.
+
+    File systems cap a name at 255 bytes; the report adds ``.json`` and its atomic write
+    a temporary name around that, hence :data:`NAME_BYTES`.
+    """
     return (bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name
-            and clean(name, NAME) == name)
+            and clean(name, NAME) == name and len(name.encode("utf-8", "surrogateescape")) <= NAME_BYTES)
 
 
 def find_submissions(folder: Path) -> list[Entry]:
@@ -112,7 +118,8 @@ def _classify(folder: Path, entry: os.DirEntry) -> Entry:
         return Entry(shown, clean(source, NAME), path, kind, "rejected", _not_a_submission(shown, mode))
     if not usable_name(student):
         return Entry(shown or "(unnamed)", clean(source, NAME), path, "refused", "rejected",
-                     f"the name {shown!r} has control or invisible characters, a backslash or is too long: "
+                     f"the name {shown!r} has control or invisible characters, a backslash, or is over "
+                     f"{NAME_BYTES} bytes long: "
                      "rename the entry to the student's plain name")
     return Entry(student, source, path, kind)
 

@@ -245,9 +245,12 @@ class _Batch:
         run.job.workspace.cleanup()
         entry = grading.entry
         if kind == "report":
-            report = json.loads(payload)
-            write_atomic(self.options.output / report_path(entry.student), payload + "\n")
-            record = Record.from_report(entry.student, report, grading.digest, entry.source)
+            try:
+                write_atomic(self.options.output / report_path(entry.student), payload + "\n")
+            except OSError as exc:  # this report only: if the disk is full, the manifest's write says so
+                kind, payload = "error", f"the report could not be written ({exc.strerror or exc})"
+        if kind == "report":
+            record = Record.from_report(entry.student, json.loads(payload), grading.digest, entry.source)
             self.graded += 1
         else:
             record = Record(kind, payload, grading.digest, source=entry.source)
