@@ -4,6 +4,7 @@ Each renderer turns a :class:`~gradekit.report.model.SubmissionReport` into what
 ``python grade.py grade --format NAME`` prints on stdout:
 
 - ``text``: the readable summary; ``json``: the report (``report/schema/report.schema.json``);
+- ``html``: one self-contained page with the timelines drawn (:mod:`gradekit.report.html`);
 - ``gradescope`` / ``prairielearn``: those platforms' ``results.json``
   (:mod:`gradekit.report.gradescope`, :mod:`gradekit.report.prairielearn`);
 - ``junit``: JUnit XML for GitLab, Jenkins and other CI (:mod:`gradekit.report.junit`);
@@ -18,9 +19,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from gradekit.report.html import render_html
 from gradekit.report.github import render_github
 from gradekit.report.gradescope import render_gradescope
+from gradekit.report.html import render_html
 from gradekit.report.junit import render_junit
 from gradekit.report.model import SubmissionReport
 from gradekit.report.prairielearn import render_prairielearn
@@ -34,9 +35,9 @@ def render_json(report: SubmissionReport) -> str:
 RENDERERS: dict[str, Callable[[SubmissionReport], str]] = {
     "text": render_text,
     "json": render_json,
+    "html": render_html,
     "gradescope": render_gradescope,
     "prairielearn": render_prairielearn,
     "junit": render_junit,
     "github": render_github,
-    "html": render_html,
 }
