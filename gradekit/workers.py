@@ -23,11 +23,11 @@ PR_SET_PDEATHSIG = 1
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers die with this process (forked on Linux: cheap to start)."""
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
                                initargs=(os.getpid(),))
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request took effect

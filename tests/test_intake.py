@@ -101,8 +101,12 @@ def test_stray_entries_are_listed_bounded_and_sanitised(kit, submission):
 
 
 def test_the_student_template_lists_nothing_as_ignored(kit, tmp_path):
+    """Nor what an exported copy adds (the engine's wheel) or its CI leaves (reports)."""
     copy = tmp_path / "copy"
     shutil.copytree(kit.root / "student_template", copy)
+    (copy / "wheels").mkdir()
+    for made in ("grade-report.json", "grade-report.xml", "report.html"):
+        (copy / made).write_text("")
     workspace = Workspace.create(copy, kit.exercise_ids(), known=kit.exercise_ids())
     workspace.cleanup()
     assert workspace.ignored == [] and workspace.present == set(kit.exercise_ids())

@@ -36,7 +36,7 @@ from gradekit.grading.runner import grade_workspace
 from gradekit.kit import Kit
 from gradekit.report.formats import render_json
 from gradekit.sandbox.workspace import Workspace
-from gradekit.workers import _die_with_parent
+from gradekit.workers import die_with_parent
 
 __all__ = ["GradingJob", "Running", "kill_tree", "receive", "start", "stop"]
 
@@ -84,7 +84,7 @@ def start(job: GradingJob, timeout: float) -> Running:
 
 
 def _grade(conn: Connection, job: GradingJob, parent: int) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     os.setpgid(0, 0)
     try:
         report = grade_workspace(job.kit, job.workspace, job.exercise_ids, label=job.student,

@@ -26,8 +26,10 @@ MAX_LISTED = 50
 NOT_A_MODULE = "not an exercise module"
 # A student's copy of the template holds these besides its modules (gradekit/template.py),
 # and grading writes grade-report.json there: they are not worth listing as ignored.
-TEMPLATE_FILES = frozenset({"grade.py", "README.md", "requirements.txt", "tasks", "checks",
-                            "grade-report.json", "__pycache__"})
+#: What a student's folder holds besides exercise modules (see gradekit/export.py): never
+#: listed as "not graded". Dot-files (.github, .gitignore, .gitlab-ci.yml) are skipped anyway.
+TEMPLATE_FILES = frozenset({"grade.py", "README.md", "requirements.txt", "tasks", "checks", "wheels",
+                            "grade-report.json", "grade-report.xml", "report.html", "__pycache__"})
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
