@@ -21,6 +21,7 @@ from gradekit.sandbox import Sandbox, Workspace
 from gradekit.world.run import observe
 
 if TYPE_CHECKING:
+    from gradekit.kit import CheckFile, Kit
     from gradekit.progress import ProgressHook
 
 INTERNAL_ERROR = "the grader itself failed on this check ({kind}); please tell the course staff."
@@ -57,6 +58,17 @@ class GradingSession:
     progress: ProgressHook | None = None
     _texts: dict[Path, str] = field(default_factory=dict)
     _modules: dict[Path, ModuleType] = field(default_factory=dict)
+
+    @classmethod
+    def for_checks(cls, kit: Kit, files: list[CheckFile], workspace: Workspace | None, sandbox: Sandbox,
+                   progress: ProgressHook | None = None) -> GradingSession:
+        """The session that runs the checks of ``files`` on ``workspace``: each file's visibility and
+        each exercise's public scenarios (the one place ``grade.py`` and plain pytest build it)."""
+        return cls(workspace=workspace, sandbox=sandbox,
+                   visibility={f.path.resolve(): f.visibility for f in files},
+                   public_scenarios={ex: kit.public_checks(ex) / "scenarios.py"
+                                     for ex in {f.exercise_id for f in files}},
+                   progress=progress)
 
     def _text(self, path: Path) -> str:
         if path not in self._texts:

@@ -105,9 +105,7 @@ def _start(config: pytest.Config, submission: Path) -> _Grading:
     except IsolationUnavailable as exc:
         workspace.cleanup()
         raise pytest.UsageError(f"gradekit: {exc}") from None
-    session = GradingSession(workspace=workspace, sandbox=sandbox,
-                             visibility={f.path.resolve(): f.visibility for f in kit.check_files(ids)},
-                             public_scenarios={ex: kit.public_checks(ex) / "scenarios.py" for ex in ids})
+    session = GradingSession.for_checks(kit, kit.check_files(ids), workspace, sandbox)
     return _Grading(kit, submission, session)
 
 

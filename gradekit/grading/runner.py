@@ -51,11 +51,7 @@ def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, l
     # Collecting runs no check, so it starts no sandbox.
     sandbox = SpawnSandbox(limits) if collect_only else choose_sandbox(limits, require_isolation=require_isolation,
                                                                        isolation=isolation)
-    session = GradingSession(workspace=workspace, sandbox=sandbox,
-                             visibility={f.path.resolve(): f.visibility for f in files},
-                             public_scenarios={ex: kit.public_checks(ex) / "scenarios.py"
-                                               for ex in {f.exercise_id for f in files}},
-                             progress=progress)
+    session = GradingSession.for_checks(kit, files, workspace, sandbox, progress)
     if not files:
         sandbox.close()
         return session
