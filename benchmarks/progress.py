@@ -7,6 +7,8 @@ Grades the same submission (every exercise's reference solution, or ``--stubs``:
 template's untouched stubs) with ``grade_submission`` in this process, in turn:
 
 * ``none``: no progress hook (what ``python grade.py`` did before issue 9);
+* ``hook``: a hook that does nothing: the cost of the calls and of carrying them from
+  the worker processes (gradekit/grading/relay.py) alone;
 * ``plain``: :class:`gradekit.progress.PlainLines` writing to /dev/null;
 * ``bars``: :class:`gradekit.progress.LiveBars` drawing rich rows to /dev/null as to a terminal.
 
@@ -67,6 +69,22 @@ class Timed:
         self.last_call = time.monotonic() - self.start
 
 
+class Silent:
+    """A display that shows nothing."""
+
+    def checks_found(self, exercise_id: str, count: int) -> None:
+        pass
+
+    def check_started(self, exercise_id: str, name: str) -> None:
+        pass
+
+    def check_done(self, exercise_id: str, result: CheckResult) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _submission(kit: Kit, ids: list[str], stubs: bool, folder: Path) -> Path:
     for ex_id in ids:
         source = kit.stub(ex_id) if stubs else kit.reference(ex_id)
@@ -77,7 +95,9 @@ def _submission(kit: Kit, ids: list[str], stubs: bool, folder: Path) -> Path:
 def _run(kit: Kit, folder: Path, ids: list[str], config: str, sink) -> tuple[float, float | None, float | None]:
     start = time.monotonic()
     hook = None
-    if config == "plain":
+    if config == "hook":
+        hook = Timed(Silent(), start)
+    elif config == "plain":
         hook = Timed(PlainLines(sink, ids), start)
     elif config == "bars":
         hook = Timed(LiveBars(Console(file=sink, force_terminal=True, width=120), ids), start)
@@ -98,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     kit = Kit.at(ROOT)
     ids = kit.select(args.exercise)
-    configs = ["none", "plain", "bars"]
+    configs = ["none", "hook", "plain", "bars"]
     figures: dict[str, list[tuple]] = {c: [] for c in configs}
     print(f"load average before: {os.getloadavg()[0]:.2f}; {len(ids)} exercise(s), "
           f"{'stubs' if args.stubs else 'references'}, {args.runs} run(s) each")
