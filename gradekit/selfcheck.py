@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gradekit.grading.runner import grade_workspace
-from gradekit.kit import Kit, KitError
+from gradekit.kit import EXERCISE_POINTS, Kit, KitError
 from gradekit.sandbox import Workspace
 from gradekit.trivial import TrivialSubmission, trivial_submissions
 from gradekit.workers import worker_pool
@@ -79,8 +79,8 @@ def prove(kit: Kit, exercise_id: str, subject: Path, expected: frozenset[str], n
         proof.problems.append(f"failed unexpectedly: {details}")
     if not expected and exercise.score != exercise.max_score:
         proof.problems.append(f"a correct solution scored {exercise.score:g}/{exercise.max_score:g}")
-    if name == "reference" and exercise.max_score != 10:
-        proof.problems.append(f"the checks add up to {exercise.max_score} points, not 10")
+    if name == "reference" and exercise.max_score != EXERCISE_POINTS:
+        proof.problems.append(f"the checks add up to {exercise.max_score:g} points, not {EXERCISE_POINTS:g}")
     return proof
 
 

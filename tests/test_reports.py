@@ -173,3 +173,15 @@ def test_a_missing_dependency_is_one_line_that_says_pip_install(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "pytest_timeout" in proc.stderr and "pip install" in proc.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_text_report_shows_the_reports_warnings():
+    """A batch graded with --allow-weak-isolation says so in every report, the readable one too."""
+    import click
+
+    from gradekit.report.model import SubmissionReport
+    from gradekit.report.text import render_text
+
+    report = SubmissionReport("alice", [], warnings=["graded without Linux namespaces (--allow-weak-isolation)"])
+    text = click.unstyle(render_text(report))
+    assert "Warning: graded without Linux namespaces (--allow-weak-isolation)" in text

@@ -108,6 +108,8 @@ def render_text(report: SubmissionReport) -> str:
     lines += _total_lines(report)
     if report.flagged:
         lines.append(click.style(f"Flagged for review: {report.flag_reason}", fg="red", bold=True))
+    for warning in report.warnings:
+        lines += [click.style(line, fg="yellow") for line in _wrap(f"Warning: {warning}", "")]
     lines.append(ISOLATION.get(report.isolation, f"Isolation: {report.isolation}"))
     lines.append(f"({report.duration_s:.1f} s)")
     return "\n".join(lines)
