@@ -21,26 +21,18 @@ from the checkout around it; the export's installs it from its own ``wheels/``, 
 the engine's dependencies from PyPI. The exact pin (``==``) matters: pip looks on PyPI
 as well, and on equal terms prefers what ``--find-links`` found first.
 
-The wheel is built from a copy of ``pyproject.toml`` and ``gradekit/`` alone, so
-nothing else of the kit can reach it, whatever the packaging settings say; its
-description (``README.md``) is a short one, not the kit's README, which is written
-for instructors and shows wrong solutions on purpose.
+The wheel is :func:`gradekit.wheel.build_wheel`'s: the engine alone, built from a copy
+of ``pyproject.toml`` and ``gradekit/`` (``gradescope-bundle`` ships the same one).
 Then the folder and the wheel are searched for what must never reach students
 (:func:`leaks`): references, correct alternatives, known-wrong variants and hidden
 graders, by path and by content (any distinctive line of theirs). The folder is built
 beside ``OUT`` and renamed into place only when all is well, so ``OUT`` is whole or
 absent.
-
-Building the wheel runs ``pip wheel`` (pip builds it with setuptools in an isolated
-environment, fetched from PyPI or pip's cache).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -49,6 +41,7 @@ from pathlib import Path
 
 from gradekit.kit import Kit
 from gradekit.template import STATIC, differences, expected_files
+from gradekit.wheel import IGNORED, WheelError, build_wheel, wheel_version
 
 WHEELS = "wheels"
 DISTRIBUTION = "asyncio-gradekit"
@@ -57,13 +50,6 @@ DISTRIBUTION = "asyncio-gradekit"
 DISTINCTIVE = 30
 #: Signatures and imports name the catalog's public contract, whoever writes them.
 STRUCTURAL = ("def ", "async def ", "class ", "import ", "from ")
-WHEEL_README = """# asyncio-gradekit: the grading engine
-
-The `gradekit` package that `python grade.py` runs: it grades asyncio exercises in a
-sandbox. Your course's folder of exercises has the README that says how to use it.
-"""
-BUILD_SECONDS = 600
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 
 
 class ExportError(Exception):
@@ -90,8 +76,11 @@ def export_template(kit: Kit, out: Path) -> Export:
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would keep a course's other accounts out
         _copy_template(kit, staging)
-        wheel = build_wheel(kit.root, staging / WHEELS)
-        version = wheel_version(wheel)
+        try:
+            wheel = build_wheel(kit.root, staging / WHEELS)
+            version = wheel_version(wheel)
+        except WheelError as exc:
+            raise ExportError(str(exc).replace("try again", "export again")) from exc
         (staging / "requirements.txt").write_text(requirements(version), encoding="utf-8")
         found = leaks(kit, staging)
         if found:
@@ -118,9 +107,6 @@ def _check_source(kit: Kit) -> None:
     if kit.kind != "kit":
         raise ExportError(f"{kit.root} is a student's copy: run export-template in the kit itself "
                           "(the folder with exercises/ and pyproject.toml)")
-    if not (kit.root / "pyproject.toml").is_file():
-        raise ExportError(f"{kit.root} has no pyproject.toml, so the engine's wheel cannot be built: "
-                          "run export-template in a checkout of the kit")
     stale = differences(kit, kit.root / "student_template")
     if stale:
         raise ExportError(f"student_template/ is out of date ({stale[0]}): run `python -m gradekit.template`, "
@@ -146,41 +132,6 @@ def _copy_template(kit: Kit, target: Path) -> None:
             shutil.copytree(path, target / name, ignore=IGNORED)
         elif path.is_file():
             shutil.copyfile(path, target / name)
-
-
-def build_wheel(kit_root: Path, wheels: Path) -> Path:
-    """Build the engine's wheel into ``wheels`` from a copy of the package alone; its path."""
-    wheels.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gradekit-wheel-") as tmp:
-        source = Path(tmp) / "source"
-        source.mkdir()
-        shutil.copyfile(kit_root / "pyproject.toml", source / "pyproject.toml")
-        (source / "README.md").write_text(WHEEL_README, encoding="utf-8")
-        shutil.copytree(kit_root / "gradekit", source / "gradekit", ignore=IGNORED)
-        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels),
-                   str(source)]
-        try:
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=BUILD_SECONDS,
-                                  env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-        except subprocess.TimeoutExpired as exc:
-            raise ExportError(f"building the engine's wheel took more than {BUILD_SECONDS} s (pip wheel): "
-                              "check the connection to PyPI, then export again") from exc
-        if proc.returncode != 0:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-            raise ExportError("could not build the engine's wheel with pip (it needs pip, and setuptools "
-                              f"from PyPI or pip's cache): {' / '.join(tail) or f'exit {proc.returncode}'}")
-    built = sorted(wheels.glob("*.whl"))
-    if len(built) != 1:
-        raise ExportError(f"expected one wheel in {wheels}, found {len(built)}")
-    return built[0]
-
-
-def wheel_version(wheel: Path) -> str:
-    """The version in a wheel's file name (``name-version-python-abi-platform.whl``)."""
-    parts = wheel.name.split("-")
-    if len(parts) < 5 or not wheel.name.endswith(".whl"):
-        raise ExportError(f"{wheel.name} is not a wheel's file name")
-    return parts[1]
 
 
 # -- what must never reach students -------------------------------------------------

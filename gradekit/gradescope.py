@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,8 +52,9 @@ from gradekit.kit import Kit, KitError
 from gradekit.report.files import write_atomic
 from gradekit.report.gradescope import VISIBILITIES, gradescope_results
 from gradekit.report.text import render_text
+from gradekit.wheel import WheelError, build_wheel
 
-__all__ = ["BundleError", "Bundle", "build_bundle", "engine_wheel", "main", "run"]
+__all__ = ["BundleError", "Bundle", "build_bundle", "main", "run"]
 
 SETTINGS = "gradescope.json"
 KIT_DIR = "kit"
@@ -123,24 +123,6 @@ class Bundle:
     files: list[str]
 
 
-def engine_wheel(kit_root: Path, dest: Path) -> Path:
-    """Build the wheel of the ``gradekit`` package from the kit's source tree into ``dest``.
-
-    The wheel holds the engine only (no exercises, references or graders); pip builds it
-    from ``pyproject.toml``.
-    """
-    if not (kit_root / "pyproject.toml").is_file():
-        raise BundleError(f"{kit_root} has no pyproject.toml: build the bundle from the kit's source folder")
-    dest.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
-                           "--wheel-dir", str(dest), str(kit_root)], capture_output=True, text=True)
-    wheels = sorted(dest.glob("asyncio_gradekit-*.whl"))
-    if proc.returncode != 0 or not wheels:
-        raise BundleError(f"could not build the engine's wheel with pip (exit {proc.returncode}): "
-                          f"{(proc.stderr or proc.stdout).strip()[-1500:]}")
-    return wheels[-1]
-
-
 def _kit_files(kit: Kit, exercise_ids: list[str]) -> dict[str, Path]:
     """Archive name -> file: each exercise's statement and public checks, and its hidden graders."""
     files: dict[str, Path] = {}
@@ -174,7 +156,7 @@ def build_bundle(kit: Kit, out: Path, *, exercises: list[str] | None = None, hid
     ``hidden_visibility`` is how Gradescope shows the hidden checks' results to students
     (:data:`gradekit.report.gradescope.VISIBILITIES`); ``require_isolation`` makes each run
     refuse to grade without Linux namespaces. ``wheel`` is a prebuilt engine wheel
-    (default: built from the kit's source with pip, :func:`engine_wheel`).
+    (default: built from the kit's source with pip, :func:`gradekit.wheel.build_wheel`).
     """
     if kit.kind != "kit":
         raise BundleError("a Gradescope bundle is built from the kit itself (exercises/, graders/), "
@@ -184,7 +166,10 @@ def build_bundle(kit: Kit, out: Path, *, exercises: list[str] | None = None, hid
     ids = kit.select(exercises)
     settings = {"exercises": ids, "hidden_visibility": hidden_visibility, "require_isolation": require_isolation}
     with tempfile.TemporaryDirectory(prefix="gradekit-bundle-") as tmp:
-        wheel = wheel or engine_wheel(kit.root, Path(tmp))
+        try:
+            wheel = wheel or build_wheel(kit.root, Path(tmp))
+        except WheelError as exc:
+            raise BundleError(str(exc)) from exc
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.partial")
         with zipfile.ZipFile(partial, "w") as archive:
