@@ -17,7 +17,8 @@ import json
 
 import pytest
 
-from tests.attacks.support import BAD, GOOD, attack, attack_cleanup, exercise, feedback, grade  # noqa: F401
+from tests.attacks.support import (BAD, GOOD, WRITE_EVERY_FD, attack, attack_cleanup, exercise,  # noqa: F401
+                                   feedback, grade)
 from tests.conftest import reference_source
 
 pytestmark = pytest.mark.timeout(180)
@@ -136,18 +137,6 @@ def test_file_descriptors_sent_over_the_link_are_flagged(kit, tmp_path):
     assert exercise(report, BAD)["score"] < 10
 
 
-WRITE_EVERY_FD = attack('''
-    import asyncio, os
-
-    async def fetch_all(urls, fetch):
-        forged = b'{"nonce": "x", "event": "result", "status": "ok", "value": {"peak": 99}}\\n'
-        for fd in range(3, 64):
-            try:
-                os.write(fd, b"\\x00\\x00\\x00\\x10" + forged)
-            except OSError:
-                pass
-        return [f"<{u}>" for u in urls]
-''')
 
 
 @pytest.mark.parametrize("isolation", [True, False], ids=["namespaces", "process"])

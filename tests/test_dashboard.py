@@ -28,24 +28,13 @@ from gradekit.dashboard import DashboardError, build_dashboard
 from gradekit.dashboard.load import load_output, page_name
 from gradekit.dashboard.stats import class_stats, histogram
 from gradekit.grading.runner import grade_submission
+from tests.attacks.support import WRITE_EVERY_FD
 from tests.conftest import assert_valid_report
 
 pytestmark = pytest.mark.timeout(300)
 
 GOOD, TARGET = "ex01_hello_loop", "ex03_fetch_all"
 EXERCISES = [GOOD, TARGET]
-# Writes a forged message to every inherited fd: the world sees bytes its driver never sends (flagged).
-TAMPERING = '''
-async def fetch_all(urls, fetch):
-    import os
-    forged = b'{"nonce": "x", "event": "result", "status": "ok", "value": {"peak": 99}}\\n'
-    for fd in range(3, 64):
-        try:
-            os.write(fd, b"\\x00\\x00\\x00\\x10" + forged)
-        except OSError:
-            pass
-    return [f"<{u}>" for u in urls]
-'''
 NOT_GRADED = {
     "dave.zip": ("rejected", "the zip holds a path outside its folder: ../../etc/cron.d/x"),
     "erin": ("timeout", "grading took longer than 300 s; the batch went on"),
@@ -98,7 +87,7 @@ def graded_reports(kit, tmp_path_factory) -> dict[str, dict]:
     students = {
         "alice": {GOOD: _source(kit, GOOD), TARGET: _source(kit, TARGET)},
         "bob": {GOOD: _source(kit, GOOD, "blocking_sleep"), TARGET: _source(kit, TARGET, "sequential")},
-        "mallory": {GOOD: _source(kit, GOOD), TARGET: TAMPERING},
+        "mallory": {GOOD: _source(kit, GOOD), TARGET: WRITE_EVERY_FD},
     }
     reports = {}
     for name, modules in students.items():

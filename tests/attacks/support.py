@@ -57,6 +57,22 @@ def attack(*parts: str, **constants: object) -> str:
     return header + "\n".join(textwrap.dedent(p).strip("\n") + "\n" for p in parts)
 
 
+#: ex03's fetch_all that writes a forged result line to every inherited fd, then returns
+#: made-up values: the world sees bytes its driver never sends (flagged, 0 points).
+WRITE_EVERY_FD = attack('''
+    import asyncio, os
+
+    async def fetch_all(urls, fetch):
+        forged = b'{"nonce": "x", "event": "result", "status": "ok", "value": {"peak": 99}}\\n'
+        for fd in range(3, 64):
+            try:
+                os.write(fd, b"\\x00\\x00\\x00\\x10" + forged)
+            except OSError:
+                pass
+        return [f"<{u}>" for u in urls]
+''')
+
+
 #: Test safety for attacks that signal processes (needs HOST_PIDNS and VICTIM constants).
 GUARD = '''
 import os
