@@ -31,6 +31,8 @@ from gradekit.world.provisions import FileRefused, SandboxFolder
 PENDING_BYTE = 0x40000000
 LOCK_SPAN = 2 + 510  # PENDING, RESERVED, then the SHARED range
 _FLOCK = struct.Struct("hhqqi4x")  # struct flock on Linux (64-bit off_t)
+#: A write lock on all of SQLite's lock bytes: what a connection in BEGIN EXCLUSIVE holds.
+_EXCLUSIVE = _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, PENDING_BYTE, LOCK_SPAN, 0)
 #: What one read may cost: rows returned, bytes in one value, SQLite VM steps.
 MAX_ROWS = 100_000
 MAX_VALUE = 1 << 16
@@ -56,7 +58,7 @@ class Lock:
 
     def try_acquire(self) -> bool:
         try:
-            fcntl.fcntl(self._fd, fcntl.F_OFD_SETLK, _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, PENDING_BYTE, LOCK_SPAN, 0))
+            fcntl.fcntl(self._fd, fcntl.F_OFD_SETLK, _EXCLUSIVE)
         except OSError:
             return False
         self.held = True
@@ -78,8 +80,7 @@ def locked_by_others(folder: SandboxFolder, name: str) -> bool:
     except FileRefused:
         return False
     try:
-        query = _FLOCK.pack(fcntl.F_WRLCK, os.SEEK_SET, PENDING_BYTE, LOCK_SPAN, 0)
-        answer = fcntl.fcntl(fd, fcntl.F_OFD_GETLK, query)
+        answer = fcntl.fcntl(fd, fcntl.F_OFD_GETLK, _EXCLUSIVE)
         return _FLOCK.unpack(answer)[0] != fcntl.F_UNLCK
     except OSError:
         return False

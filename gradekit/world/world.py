@@ -55,6 +55,7 @@ _CREDENTIALS = struct.Struct("3i")  # pid, uid, gid
 #: System calls in which the student's loop thread waits for the world, per machine (from
 #: ``/proc/<pid>/task/<pid>/syscall``): the event loop's epoll wait, or a read of the link.
 _EPOLL_WAITS = {"x86_64": {232, 281, 441}, "aarch64": {22, 441}}
+_EPOLL_PWAIT2 = 441  # the same number on both
 _LINK_READS = {"x86_64": {0, 45, 47}, "aarch64": {63, 207, 212}}
 #: futex: a thread waits for a lock, a condition, or the GIL.
 _FUTEX = {"x86_64": {202}, "aarch64": {98}}
@@ -180,13 +181,11 @@ def _other_threads(pid: int | None) -> tuple[bool, float] | None:
         return None
     for tid in tids:
         try:
-            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
-                stat = f.read()
             with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
                 cpu += int(f.read().split()[0]) / 1e9
         except (OSError, ValueError, IndexError):
             continue  # the thread ended
-        runnable = runnable or stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] == b"R"
+        runnable = runnable or _thread_state(pid, tid) == b"R"
     return runnable, cpu
 
 
@@ -521,13 +520,14 @@ class World:
         """Whether the student's loop has nothing to run, seen from outside: its thread asleep in its
         epoll wait with a timeout other than zero (asyncio waits with 0 while callbacks are ready,
         and a pending event wakes the thread). None where the kernel does not say."""
-        state = _syscall(self.pid, args=4)
+        state = _syscall(self.pid)
         if state is None:
             return None
         number, args = state
         if number not in _EPOLL_WAITS.get(_MACHINE, ()) or not _sleeping(self.pid):
             return False
-        return number == 441 or (len(args) >= 4 and args[3] != 0)  # epoll_pwait2's timeout is a pointer
+        # epoll_wait/epoll_pwait take the timeout (ms) as their 4th argument; epoll_pwait2 a pointer.
+        return number == _EPOLL_PWAIT2 or (len(args) >= 4 and args[3] != 0)
 
     def _settle_unverified(self) -> None:
         """A message came while an idle claim was not borne out: the time so far was busy."""
@@ -571,10 +571,10 @@ class World:
             spell.sampled_at, spell.sampled_sched, spell.was_blocked = now, sched, blocked
             spell.others_cpu = others[1] if others is not None else None
 
-    def _waits_for_world(self, state: tuple[int, int | None]) -> bool:
-        number, first_arg = state
+    def _waits_for_world(self, state: tuple[int, tuple[int, ...]]) -> bool:
+        number, args = state
         return number in _EPOLL_WAITS.get(_MACHINE, ()) or (
-            number in _LINK_READS.get(_MACHINE, ()) and first_arg == self.link_fd)
+            number in _LINK_READS.get(_MACHINE, ()) and args[:1] == (self.link_fd,))
 
     def _spent(self, spell: Spell) -> tuple[float, float]:
         """(seconds the student's loop thread ran or blocked on its own during ``spell``, CPU seconds).
@@ -880,10 +880,9 @@ class World:
 _MACHINE = platform.machine()
 
 
-def _syscall(pid: int | None, args: int = 1):
-    """(system call number, its first argument) the main thread of ``pid`` is in; (-1, None)
-    when it runs; None when the kernel does not say. With ``args`` > 1: (number, [its first
-    ``args`` arguments])."""
+def _syscall(pid: int | None) -> tuple[int, tuple[int, ...]] | None:
+    """(system call number, its arguments) the main thread of ``pid`` is in; (-1, ()) when it
+    runs; None when the kernel does not say."""
     if pid is None or _MACHINE not in _EPOLL_WAITS:
         return None
     try:
@@ -892,26 +891,28 @@ def _syscall(pid: int | None, args: int = 1):
     except OSError:
         return None
     if not fields or fields[0] == b"running":
-        return (-1, None) if args == 1 else (-1, [])
+        return -1, ()
     try:
-        values = [int(field, 16) for field in fields[1:1 + args]]
-        number = int(fields[0])
+        return int(fields[0]), tuple(int(field, 16) for field in fields[1:7])
     except ValueError:
-        return (-1, None) if args == 1 else (-1, [])
-    if args == 1:
-        return number, values[0] if values else None
-    return number, values
+        return -1, ()
+
+
+def _thread_state(pid: int | None, tid: int | str | None = None) -> bytes:
+    """The scheduler state of a thread of ``pid`` (its main one by default): b"R", b"S", b"D"…;
+    b"" when unknown."""
+    try:
+        with open(f"/proc/{pid}/task/{tid or pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return b""
+    # "pid (comm) S ...": the state follows the last ")" (comm may hold spaces and parentheses).
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3]
 
 
 def _sleeping(pid: int | None) -> bool:
     """Whether the main thread of ``pid`` is asleep (state S or D), not running or runnable."""
-    try:
-        with open(f"/proc/{pid}/task/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return False
-    # "pid (comm) S ...": the state follows the last ")" (comm may hold spaces and parentheses).
-    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] in (b"S", b"D")
+    return _thread_state(pid) in (b"S", b"D")
 
 
 def _received_fds(ancillary) -> list[int]:
