@@ -113,16 +113,7 @@ class ClassOutput:
 # -- small readers: untrusted values in, clean values (or None) out --------------------
 
 def _text(value: object, limit: int = NAME, *, multiline: bool = False) -> str:
-    if value is None:
-        return ""
-    # Fast path (clean() looks at every character in Python; a class has ~10^5 texts): a
-    # printable str has no control or format character, so no escape sequence either, and
-    # clean() would return it unchanged if it fits.
-    if isinstance(value, str) and len(value) <= limit:
-        bare = value.replace("\n", "").replace("\t", "") if multiline else value
-        if bare.isprintable():
-            return value
-    return clean(value, limit, multiline=multiline)
+    return "" if value is None else clean(value, limit, multiline=multiline)
 
 
 def _number(value: object) -> float | None:

@@ -72,6 +72,11 @@ def clean(text: object, limit: int, *, multiline: bool = False, placeholder: str
     if limit < len(MARK):
         raise ValueError(f"limit must be at least {len(MARK)}, got {limit}")
     text = text if isinstance(text, str) else str(text)
+    # Fast path: every sequence starts with a control character, and every character this
+    # removes or replaces (Cc, Cf, Zl, Zp, Cs) is one str.isprintable() refuses, so
+    # printable text that fits is already clean (a class's reports hold ~10^5 texts).
+    if len(text) <= limit and (text.replace("\n", "").replace("\t", "") if multiline else text).isprintable():
+        return text
     raw_cap = limit * _RAW_FACTOR + 64
     cut = len(text) > raw_cap
     text = _SEQUENCE.sub(placeholder, text[:raw_cap] if cut else text)
