@@ -35,6 +35,7 @@ from gradekit.world.fakes import FakeCallable
 from gradekit.harness.loop import VIRTUAL_EPOCH
 from gradekit.world.protocol import (MAX_MESSAGES, FrameReader, Tampered, check_child_message, decode_value,
                                      encode_value, frame)
+from gradekit.world.procfs import LoopThread, OwnRunQueue
 from gradekit.world.provisions import Provisions
 from gradekit.world.remote import RemoteHandle, rebuild
 
@@ -127,8 +128,8 @@ class Spell:
     world_waited: float | None = None  # a ping's: the world thread's own run-queue seconds then
 
     @classmethod
-    def start(cls, pid: int | None) -> Spell:
-        now, sched = realtime.perf_counter(), _schedstat(pid)
+    def start(cls, thread: LoopThread) -> Spell:
+        now, sched = realtime.perf_counter(), thread.schedstat()
         return cls(now, sched, sampled_at=now, sampled_sched=sched)
 
 
@@ -155,47 +156,6 @@ class Record:
     imported: bool = False
     import_error: dict | None = None
     import_output: str = ""
-
-
-def _schedstat(pid: int | None) -> tuple[float, float] | None:
-    """(CPU seconds, seconds waiting for a core) of the main thread of ``pid``, or None where unknown."""
-    if pid is None:
-        return None
-    try:
-        with open(f"/proc/{pid}/task/{pid}/schedstat", "rb") as f:
-            cpu, waited = f.read().split()[:2]
-        return int(cpu) / 1e9, int(waited) / 1e9
-    except (OSError, ValueError):
-        return None
-
-
-def _other_threads(pid: int | None) -> tuple[bool, float] | None:
-    """(whether a thread of ``pid`` other than its main one is runnable, their CPU seconds in all),
-    or None where unknown."""
-    if pid is None:
-        return None
-    runnable, cpu = False, 0.0
-    try:
-        tids = [tid for tid in os.listdir(f"/proc/{pid}/task") if tid != str(pid)]
-    except OSError:
-        return None
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
-                cpu += int(f.read().split()[0]) / 1e9
-        except (OSError, ValueError, IndexError):
-            continue  # the thread ended
-        runnable = runnable or _thread_state(pid, tid) == b"R"
-    return runnable, cpu
-
-
-def _own_run_queue() -> float | None:
-    """Seconds the calling thread (the world's) has waited for a core, or None where unknown."""
-    try:
-        with open("/proc/thread-self/schedstat", "rb") as f:
-            return int(f.read().split()[1]) / 1e9
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 class WorldLoop(asyncio.SelectorEventLoop):
@@ -274,10 +234,12 @@ class World:
         self.loop = WorldLoop(self, virtual)
         self.stall_limit = stall_limit
         self.import_limit = import_limit
-        self.child = ChildState(spell=Spell.start(None))
+        #: The student's loop thread, seen through /proc once the kernel names its pid.
+        self.thread = LoopThread()
+        self._own_queue = OwnRunQueue()
+        self.child = ChildState(spell=Spell.start(self.thread))
         self.record = Record()
         self.aborted: Aborted | None = None
-        self.pid: int | None = None
         self.t0 = self.loop.now
         self._reader = FrameReader()
         self._messages = 0
@@ -301,6 +263,11 @@ class World:
         self._reported = self.loop.create_future()
         self.loop.add_reader(sock.fileno(), self._on_readable)
 
+    @property
+    def pid(self) -> int | None:
+        """The student's process, once the kernel named it (on its first message)."""
+        return self.thread.pid
+
     # -- the clock ------------------------------------------------------------------------
     def elapsed(self) -> float:
         return round(self.loop.time() - self.t0, 6)
@@ -314,7 +281,7 @@ class World:
             self.child.blocked_on = blocked = None
         if self.child.idle and blocked is None:
             self.child.idle = False
-            self.child.spell = Spell.start(self.pid)
+            self.child.spell = Spell.start(self.thread)
         try:
             self.sock.setblocking(True)
             self.sock.sendall(frame({"op": op, "now": self.loop.time(), **fields}))
@@ -374,8 +341,8 @@ class World:
                         self._reported.set_result(None)
                     return
                 raise Aborted("crashed", "the student's process ended without finishing the check")
-            if self.pid is None:
-                self.pid = _sender(ancillary)
+            if self.thread.pid is None and (pid := _sender(ancillary)) is not None:
+                self.thread = LoopThread(pid)
             for message in self._reader.feed(data):
                 self._messages += 1
                 if self._messages > MAX_MESSAGES:
@@ -421,7 +388,7 @@ class World:
             raise Tampered("a second 'hello'")
         self.record.imported = True
         self._imported.set_result(None)
-        self.child.spell = Spell.start(self.pid)  # the run starts: import time is not a stall
+        self.child.spell = Spell.start(self.thread)  # the run starts: import time is not a stall
 
     def _on_import_error(self, message: dict) -> None:
         if self._imported.done():
@@ -457,8 +424,8 @@ class World:
         now = realtime.perf_counter()
         if self._ping is None:
             if now - self._last_pong >= PING_INTERVAL:
-                self._ping = (secrets.randbelow(1 << 31), Spell.start(self.pid))
-                self._ping[1].world_waited = _own_run_queue()
+                self._ping = (secrets.randbelow(1 << 31), Spell.start(self.thread))
+                self._ping[1].world_waited = self._own_queue.seconds()
                 self.send("ping", id=self._ping[0])
         elif (seconds := self._overrun(self._ping[1], self.stall_limit)) is not None:
             self.abort(Aborted("stalled", seconds=round(seconds, 2), where=self.record.stalled_where, phase="run"))
@@ -472,7 +439,7 @@ class World:
         late, cpu = self._spent(spell)
         # While the world waits for a core, the pong waits unread and a busy but responsive
         # loop runs on: CPU time as long as the world's own wait is not the student's.
-        own = _own_run_queue()
+        own = self._own_queue.seconds()
         if own is not None and spell.world_waited is not None:
             late -= min(cpu, max(0.0, own - spell.world_waited))
         if late >= REAL_STALL_SECONDS:
@@ -504,12 +471,12 @@ class World:
         helper thread says. Time it spends so is a busy spell. True where the kernel does
         not say (not Linux, pid unknown).
         """
-        state = _syscall(self.pid)
+        state = self._syscall()
         if state is None:
             return True
         if not self._waits_for_world(state):
             if self._unverified is None:
-                self._unverified = Spell.start(self.pid)
+                self._unverified = Spell.start(self.thread)
             return False
         if self._unverified is not None:
             self._account(self._unverified)
@@ -520,11 +487,11 @@ class World:
         """Whether the student's loop has nothing to run, seen from outside: its thread asleep in its
         epoll wait with a timeout other than zero (asyncio waits with 0 while callbacks are ready,
         and a pending event wakes the thread). None where the kernel does not say."""
-        state = _syscall(self.pid)
+        state = self._syscall()
         if state is None:
             return None
         number, args = state
-        if number not in _EPOLL_WAITS.get(_MACHINE, ()) or not _sleeping(self.pid):
+        if number not in _EPOLL_WAITS.get(_MACHINE, ()) or not self.thread.sleeping():
             return False
         # epoll_wait/epoll_pwait take the timeout (ms) as their 4th argument; epoll_pwait2 a pointer.
         return number == _EPOLL_PWAIT2 or (len(args) >= 4 and args[3] != 0)
@@ -547,14 +514,14 @@ class World:
                               self._ping[1] if self._ping else None) if s is not None]
         if not spells:
             return
-        state = _syscall(self.pid)
-        sched = _schedstat(self.pid)
+        state = self._syscall()
+        sched = self.thread.schedstat()
         now = realtime.perf_counter()
         # Asleep in a call of its own (not running: a clock read is a system call too).
         blocked = (state is not None and state[0] >= 0 and not self._waits_for_world(state)
-                   and _sleeping(self.pid))
+                   and self.thread.sleeping())
         # In a lock wait (the GIL included) while the holder may only be waiting for a core.
-        others = _other_threads(self.pid) if blocked and state[0] in _FUTEX.get(_MACHINE, ()) else None
+        others = self.thread.other_threads() if blocked and state[0] in _FUTEX.get(_MACHINE, ()) else None
         for spell in spells:
             if blocked or spell.was_blocked:
                 # The time it slept since the last look: neither on a CPU nor waiting for one.
@@ -571,6 +538,11 @@ class World:
             spell.sampled_at, spell.sampled_sched, spell.was_blocked = now, sched, blocked
             spell.others_cpu = others[1] if others is not None else None
 
+    def _syscall(self) -> tuple[int, tuple[int, ...]] | None:
+        """The system call the student's loop thread is in (see :meth:`LoopThread.syscall`);
+        None also on a machine whose system call numbers this module does not know."""
+        return self.thread.syscall() if _MACHINE in _EPOLL_WAITS else None
+
     def _waits_for_world(self, state: tuple[int, tuple[int, ...]]) -> bool:
         number, args = state
         return number in _EPOLL_WAITS.get(_MACHINE, ()) or (
@@ -584,7 +556,7 @@ class World:
         machine, or a world slow to read, adds nothing. Where the kernel does not say, the
         real time since the spell began.
         """
-        now = _schedstat(self.pid)
+        now = self.thread.schedstat()
         if now is None or spell.sched is None:
             wall = realtime.perf_counter() - spell.since
             return wall, wall
@@ -872,47 +844,14 @@ class World:
             self.loop.run_until_complete(asyncio.sleep(0))
         self.loop.close()
         self.sock.close()
+        self.thread.close()
+        self._own_queue.close()
         self.provisions.close()
         for fd in self._fds:
             os.close(fd)
 
 
 _MACHINE = platform.machine()
-
-
-def _syscall(pid: int | None) -> tuple[int, tuple[int, ...]] | None:
-    """(system call number, its arguments) the main thread of ``pid`` is in; (-1, ()) when it
-    runs; None when the kernel does not say."""
-    if pid is None or _MACHINE not in _EPOLL_WAITS:
-        return None
-    try:
-        with open(f"/proc/{pid}/task/{pid}/syscall", "rb") as f:
-            fields = f.read().split()
-    except OSError:
-        return None
-    if not fields or fields[0] == b"running":
-        return -1, ()
-    try:
-        return int(fields[0]), tuple(int(field, 16) for field in fields[1:7])
-    except ValueError:
-        return -1, ()
-
-
-def _thread_state(pid: int | None, tid: int | str | None = None) -> bytes:
-    """The scheduler state of a thread of ``pid`` (its main one by default): b"R", b"S", b"D"…;
-    b"" when unknown."""
-    try:
-        with open(f"/proc/{pid}/task/{tid or pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return b""
-    # "pid (comm) S ...": the state follows the last ")" (comm may hold spaces and parentheses).
-    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3]
-
-
-def _sleeping(pid: int | None) -> bool:
-    """Whether the main thread of ``pid`` is asleep (state S or D), not running or runnable."""
-    return _thread_state(pid) in (b"S", b"D")
 
 
 def _received_fds(ancillary) -> list[int]:
