@@ -29,6 +29,7 @@ Full isolation is required unless ``allow_weak_isolation``: then each report's
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -49,6 +50,7 @@ from gradekit.batch.output import Finished, finish, prepare
 from gradekit.batch.progress import BatchProgress, batch_progress
 from gradekit.batch.shard import Shard
 from gradekit.batch.unzip import ZipCaps
+from gradekit.grading.runner import GraderError, collect_checks
 from gradekit.kit import Kit
 from gradekit.report.files import write_atomic
 from gradekit.sandbox import IsolationUnavailable, NamespaceSandbox, SandboxStartError, namespaces_unavailable
@@ -176,6 +178,7 @@ class _Batch:
             self.carried = {e.student: self.reusable.submissions[e.student] for e in entries
                             if e.student in self.reusable.submissions}
         pending = deque(entries)
+        self._warm_up()
         # Every grading is a fork of this process. Frozen, the objects it holds now are
         # never scanned by a grading's garbage collector: pytest collects five times as
         # its session ends, which otherwise walks (and copies, page by page) the whole
@@ -195,6 +198,18 @@ class _Batch:
             self.running.clear()
             self._checkpoint()
             gc.unfreeze()
+
+    def _warm_up(self) -> None:
+        """Import the graders here, once, so that every grading (a fork) finds them imported.
+
+        pytest's importlib mode takes a test module already in ``sys.modules`` as it is,
+        so a grading's collection then builds its items without compiling or running 36
+        check files again (0.15 s of CPU per submission). Nothing here depends on a
+        submission, and a grading's changes to those modules stay in its own process.
+        Graders that cannot even be collected are left for each grading to report.
+        """
+        with contextlib.suppress(GraderError):
+            collect_checks(self.kit, self.manifest.exercises)
 
     def _begin(self, entry: Entry) -> None:
         ids = self.manifest.exercises
