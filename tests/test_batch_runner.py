@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +24,9 @@ from rich.console import Console
 
 from gradekit.batch import BatchOptions, Manifest, Record, child, run_batch, runner
 from gradekit.batch.progress import BatchBar, BatchLines
+from gradekit.kit import Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gradings are forked on Linux only")
 
@@ -195,3 +198,51 @@ def test_a_report_that_cannot_be_written_costs_only_its_student(kit, classroom, 
     records = run(kit, folder, tmp_path / "out")
     assert records["alice"].status == "graded"
     assert records["bob"].status == "error" and "No space left" in records["bob"].reason
+
+
+def graders_of(exercise_id: str) -> list[str]:
+    """The names this process imported the exercise's check files under (pytest's importlib mode)."""
+    return [name for name in sys.modules
+            if name.startswith((f"exercises.{exercise_id}.checks.test_", f"graders.{exercise_id}.test_"))]
+
+
+def test_gradings_find_the_graders_imported_once_by_the_batch(kit, classroom, tmp_path, monkeypatch):
+    for name in graders_of(EX):  # as in a fresh batch: nothing imported yet
+        monkeypatch.delitem(sys.modules, name)
+
+    def probe(kit, workspace, exercise_ids, *, label, require_isolation, jobs):
+        found = graders_of(EX)
+        test = CheckResult("test_x", "the graders were imported before the fork", 10.0 if len(found) == 2 else 0.0,
+                           10.0, "passed" if len(found) == 2 else "failed", "public", feedback=" ".join(found))
+        return SubmissionReport(label, [ExerciseResult(EX, "graded", [test])], isolation="namespaces")
+
+    folder = classroom({"alice": "correct", "bob": "correct"})
+    monkeypatch.setattr(child, "grade_workspace", probe)
+    records = run(kit, folder, tmp_path / "out")
+    assert {name: r.score for name, r in records.items()} == {"alice": 10, "bob": 10}
+
+
+@pytest.mark.parametrize("breakage", ["def broken(:\n", "raise RuntimeError('a grader bug')\n"],
+                         ids=["syntax error", "raises at import"])
+def test_graders_that_cannot_be_collected_are_each_gradings_error_never_fewer_checks(tmp_path, breakage,
+                                                                                     monkeypatch):
+    """A grader file that fails to import must not vanish: pytest leaves a module that failed
+    to import in sys.modules (empty, or half made: the checks defined above the error), and a
+    grading that found it there would score the submission on the other checks alone."""
+    for name in graders_of(EX):  # the copy's files take the same module names as the kit's
+        monkeypatch.delitem(sys.modules, name)
+    copy = tmp_path / "kit"
+    for part in ("exercises", "graders"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    hidden = copy / "graders" / EX / f"test_{EX}_hidden.py"
+    hidden.write_text(hidden.read_text(encoding="utf-8") + breakage, encoding="utf-8")
+    folder = tmp_path / "class"
+    for student in ("alice", "bob"):
+        (folder / student).mkdir(parents=True)
+        shutil.copyfile(ROOT / "exercises" / EX / "reference.py", folder / student / f"{EX}.py")
+    records = run(Kit.at(copy), folder, tmp_path / "out")
+    for student in ("alice", "bob"):
+        assert records[student].status == "error", records[student]
+        assert f"graders/{EX}/test_{EX}_hidden.py" in records[student].reason
+        assert ("SyntaxError" if "broken" in breakage else "a grader bug") in records[student].reason
+    assert graders_of(EX) == [], "the failed warm-up left modules behind"

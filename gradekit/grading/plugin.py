@@ -56,6 +56,8 @@ class GradingSession:
     flags: dict[str, str] = field(default_factory=dict)
     #: Told of each exercise's checks and of each check as it starts and ends (gradekit.progress).
     progress: ProgressHook | None = None
+    #: Grader files pytest could not collect, each with why: the graders' fault, never the submission's.
+    collect_errors: list[str] = field(default_factory=list)
     _texts: dict[Path, str] = field(default_factory=dict)
     _modules: dict[Path, ModuleType] = field(default_factory=dict)
 
@@ -150,6 +152,13 @@ class GradekitPlugin:
             request.node.stash[TIMELINE] = timeline_data(data)
 
         return _show
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            # The last line of pytest's text says what went wrong (a SyntaxError, an ImportError…).
+            lines = [line for line in str(report.longrepr).splitlines() if line.strip()]
+            last = lines[-1].strip().removeprefix("E").strip() if lines else "error"
+            self.session.collect_errors.append(f"{report.nodeid or '.'}: {last}")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:

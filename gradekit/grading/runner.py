@@ -65,6 +65,9 @@ def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, l
             code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
     finally:
         sandbox.close()
+    if session.collect_errors:  # pytest says "interrupted" for these too: they are no Ctrl-C
+        raise GraderError("the graders could not run: pytest could not collect "
+                          + "; ".join(session.collect_errors)[:2000] + ". Fix the grader files named.")
     if code == pytest.ExitCode.INTERRUPTED:  # pytest caught a Ctrl-C: it is the user's, pass it on
         raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
