@@ -8,7 +8,12 @@ check) and the spawn-per-check fallback:
 * a full correct submission (every exercise's reference) graded end to end: the
   median wall time of ``--runs`` runs, and its ratio to the fallback's;
 * the cost of one virtual-clock world check (ex03's public scenario) run ``--checks``
-  times on one sandbox, and of starting the sandbox;
+  times on one sandbox, and of starting the sandbox; and where that check's CPU goes:
+  the trusted side (world and sandbox call), the check's own process (its system time
+  apart: mostly copying the zygote's pages it writes to, which Python's reference counts
+  make many), the zygote;
+* the floor under any fork-per-check design: the CPU of a bare ``fork`` and ``_exit`` of
+  this interpreter with the harness imported, as the zygote has it;
 * the per-check cost of every scenario of the full submission, virtual-clock and
   real-time ones apart.
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -68,15 +74,56 @@ def per_check(kit: Kit, sandbox, count: int) -> dict[str, float]:
     if isinstance(sandbox, NamespaceSandbox):
         sandbox.start()
     startup = time.perf_counter() - started
-    totals = []
+    totals, costs = [], {name: [] for name in COSTS}
     for _ in range(count):
-        started = time.perf_counter()
+        started, before = time.perf_counter(), _own_cpu()
         result = observe(sandbox, "ex03_fetch_all", source, fn, fn._gradekit_world,
                          {"latencies": {"a": 0.3, "b": 0.1, "c": 0.2}})
         totals.append(time.perf_counter() - started)
+        costs["trusted side CPU"].append(_own_cpu() - before)
         assert result.final.get("status") == "ok", result.final
+        phases = result.outcome.phases if result.outcome is not None else {}
+        if "child_user_s" in phases:
+            costs["check process CPU"].append(phases["child_user_s"] + phases["child_system_s"])
+            costs["  of which system"].append(phases["child_system_s"])
+            costs["zygote CPU"].append(phases["zygote_s"])
     sandbox.close()
-    return {"total": statistics.median(totals) * 1000, "sandbox start": startup * 1000}
+    figures = {"total": statistics.median(totals) * 1000, "sandbox start": startup * 1000}
+    figures.update({name: statistics.median(values) * 1000 for name, values in costs.items() if values})
+    return figures
+
+
+#: Where one check's CPU goes, in milliseconds (the sandbox's figures come from the zygote's
+#: ``wait4`` of the check's process and its own ``getrusage``; the namespace sandbox only).
+COSTS = ("trusted side CPU", "check process CPU", "  of which system", "zygote CPU")
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process, every thread (the world's and the sandbox's call)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def fork_floor(count: int = 200) -> float:
+    """Mean milliseconds of CPU (parent and child) of one bare fork and exit."""
+    import gc
+
+    from gradekit.harness import driver
+
+    del driver  # imported for its weight: what the zygote holds when it forks
+
+    gc.collect()
+    gc.freeze()
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    gc.unfreeze()
+    spent = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before))
+    return spent / count * 1000
 
 
 def scenario_costs(kit: Kit, folder: Path) -> list[tuple[str, str, str, float]]:
@@ -116,6 +163,7 @@ def main() -> None:
         ns_check = per_check(kit, NamespaceSandbox(), args.checks)
         spawn_check = per_check(kit, SpawnSandbox(), args.checks)
         costs = scenario_costs(kit, folder)
+        floor = fork_floor()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -125,11 +173,12 @@ def main() -> None:
     print(f"\n(load average when done: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
     print(f"\nOne virtual-clock world check (ex03 public scenario), median of {args.checks}, milliseconds:")
     print(f"  {'':22}{'namespaces':>12}{'process':>12}")
-    for name in ("total", "sandbox start"):
+    for name in ("total", "sandbox start", *COSTS):
         left, right = ns_check.get(name), spawn_check.get(name)
         print(f"  {name:22}{left if left is not None else float('nan'):12.1f}"
               f"{right if right is not None else float('nan'):12.1f}")
     print(f"  ratio process/namespaces per check: {spawn_check['total'] / ns_check['total']:.1f}x")
+    print(f"  a bare fork and exit of this interpreter (the floor per check): {floor:.1f} ms of CPU")
     virtual = [c for _, _, clock, c in costs if clock == "virtual"]
     real = [(m, s, c) for m, s, clock, c in costs if clock == "real"]
     print(f"\nScenario runs of one full submission (namespaces, one worker): {len(costs)} runs "

@@ -31,7 +31,7 @@ class ChildOutcome:
     stdout: str
     stderr: str
     wall_seconds: float
-    phases: dict[str, float] = field(default_factory=dict)  # real clock readings, for benchmarks only
+    phases: dict[str, float] = field(default_factory=dict)  # real clock readings and costs, for benchmarks only
 
     @property
     def signal_name(self) -> str | None:

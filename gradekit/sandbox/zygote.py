@@ -29,6 +29,7 @@ import fcntl
 import gc
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -86,9 +87,13 @@ def write_frame(fd: int, body: bytes) -> None:
         data = data[os.write(fd, data):]
 
 
+#: libc's prctl, looked up once by the zygote: each check's child calls it (a fresh
+#: ``CDLL`` there would redo the lookup and copy the pages it touches).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+
+
 def _set_dumpable(flag: bool) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
+    _PRCTL(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
 
 
 def _rmtree_hook(handler) -> dict:
@@ -200,15 +205,17 @@ def run_next(links_fd: int) -> dict | None:
         return None
     limits = Limits(**json.loads(header))
     status: list[int | None] = []
+    usage: list[resource.struct_rusage] = []  # the check's own process, for benchmarks
 
     def exited() -> bool:
         if not status:
             try:
-                done, code = os.waitpid(pid, os.WNOHANG)
+                done, code, used = os.wait4(pid, os.WNOHANG)
             except ChildProcessError:  # already reaped by kill_all_but_me: its status is lost
-                done, code = pid, None
+                done, code, used = pid, None, None
             if done:
                 status.append(code)
+                usage.extend([used] if used is not None else [])
         return bool(status)
 
     streams = {out_r: Capture(limits.output_bytes), err_r: Capture(limits.output_bytes)}
@@ -229,8 +236,16 @@ def run_next(links_fd: int) -> dict | None:
         "stdout": base64.b64encode(streams[out_r].raw()).decode(),
         "stderr": base64.b64encode(streams[err_r].raw()).decode(),
         "wall_seconds": round(time.monotonic() - started, 3),
-        "phases": {"forked": forked_at, "cleaned": time.perf_counter()},  # for benchmarks
+        "phases": {"forked": forked_at, "cleaned": time.perf_counter(), **_costs(usage)},  # for benchmarks
     }
+
+
+def _costs(usage: list[resource.struct_rusage]) -> dict[str, float]:
+    """What the check's process cost (benchmarks/sandbox.py): CPU seconds and page faults."""
+    if not usage:
+        return {}
+    used = usage[0]
+    return {"child_user_s": used.ru_utime, "child_system_s": used.ru_stime, "child_faults": float(used.ru_minflt)}
 
 
 def _warm_up() -> None:
@@ -251,5 +266,12 @@ def main(answers_fd: int, links_fd: int) -> None:
     _set_dumpable(False)
     _warm_up()
     write_frame(answers_fd, json.dumps({"ready": True}).encode())
+    before = resource.getrusage(resource.RUSAGE_SELF)
     while (answer := run_next(links_fd)) is not None:
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        # The zygote's own share of each check (its fork, the copies it makes of its pages
+        # afterwards, the capture), for benchmarks/sandbox.py.
+        answer["phases"]["zygote_s"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        answer["phases"]["zygote_faults"] = float(after.ru_minflt - before.ru_minflt)
+        before = after
         write_frame(answers_fd, json.dumps(answer).encode())
