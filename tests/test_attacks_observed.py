@@ -79,8 +79,9 @@ def test_faking_the_client_streams_gains_nothing(kit, tmp_path):
     assert not echo_checks & _passed(faked), feedback(faked)[:1500]
 
 
-#: A correct server that, from import on, shuts down every TCP socket of its process that is
-#: a client of its server (connected *to* the server's port) or not connected at all.
+#: A correct server that shuts down every TCP socket of its process that is a client of its
+#: server: at import, any socket neither bound nor connected; from then on, all check long,
+#: any connected *to* the server's port. Its server's own sockets it leaves alone.
 SABOTAGE_CLIENTS = '''
     import os, socket, threading
 
@@ -103,14 +104,21 @@ SABOTAGE_CLIENTS = '''
             else:
                 sock.close()
 
-    def _sabotage():
+    def _sabotage(at_import):
         for sock in _inet_sockets():
             try:
                 peer = sock.getpeername()[1]
             except OSError:
                 peer = None
             listening = bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
-            if not listening and (peer is None or (_port and peer == _port[0])):
+            local = sock.getsockname()[1]
+            # The clients, where they used to live: at import, unbound and unconnected (made for
+            # the grader before the import); from then on, connected to the server from a port of
+            # their own. Never the server's own sockets: later, an unbound one may be its listening
+            # socket being made, and a connection from its port whose client reset it has no peer.
+            fresh = at_import and peer is None and local == 0
+            client = bool(_port) and peer == _port[0] and local != _port[0]
+            if not listening and (fresh or client):
                 _found.append(peer)
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -120,19 +128,25 @@ SABOTAGE_CLIENTS = '''
 
     def _keep_at_it():
         while True:
-            _sabotage()
+            _sabotage(at_import=False)
             threading.Event().wait(0.005)
 
-    _sabotage()
+    _sabotage(at_import=True)
     threading.Thread(target=_keep_at_it, daemon=True).start()
 
-    async def _handle(reader, writer):
+    async def _handle(reader, writer):  # the reference's
         try:
             while line := await reader.readline():
                 writer.write(line)
                 await writer.drain()
+        except ConnectionError:
+            pass
         finally:
             writer.close()
+            try:
+                await writer.wait_closed()
+            except ConnectionError:
+                pass
 
     async def start_echo_server(host="127.0.0.1", port=0):
         server = await asyncio.start_server(_handle, host, port)
