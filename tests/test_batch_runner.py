@@ -24,6 +24,7 @@ from rich.console import Console
 
 from gradekit.batch import BatchOptions, Manifest, Record, child, run_batch, runner
 from gradekit.batch.progress import BatchBar, BatchLines
+from gradekit.grading.runner import GraderError, collect_checks
 from gradekit.kit import Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
 from tests.conftest import ROOT
@@ -222,27 +223,56 @@ def test_gradings_find_the_graders_imported_once_by_the_batch(kit, classroom, tm
     assert {name: r.score for name, r in records.items()} == {"alice": 10, "bob": 10}
 
 
-@pytest.mark.parametrize("breakage", ["def broken(:\n", "raise RuntimeError('a grader bug')\n"],
-                         ids=["syntax error", "raises at import"])
+BREAKAGES = pytest.mark.parametrize("breakage", ["def broken(:\n", "raise RuntimeError('a grader bug')\n"],
+                                    ids=["syntax error", "raises at import"])
+
+
+@pytest.fixture
+def broken_kit(tmp_path, monkeypatch):
+    """``make(breakage)``: a copy of the kit whose hidden grader of EX ends with ``breakage``."""
+    for name in graders_of(EX):  # the copy's files take the same module names as the kit's
+        monkeypatch.delitem(sys.modules, name)
+
+    def make(breakage: str) -> Kit:
+        copy = tmp_path / "kit"
+        for part in ("exercises", "graders"):
+            shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+        hidden = copy / "graders" / EX / f"test_{EX}_hidden.py"
+        hidden.write_text(hidden.read_text(encoding="utf-8") + breakage, encoding="utf-8")
+        return Kit.at(copy)
+
+    return make
+
+
+def expected_reason(breakage: str) -> str:
+    return "SyntaxError" if "broken" in breakage else "a grader bug"
+
+
+@BREAKAGES
 def test_graders_that_cannot_be_collected_are_each_gradings_error_never_fewer_checks(tmp_path, breakage,
-                                                                                     monkeypatch):
+                                                                                     broken_kit):
     """A grader file that fails to import must not vanish: pytest leaves a module that failed
     to import in sys.modules (empty, or half made: the checks defined above the error), and a
     grading that found it there would score the submission on the other checks alone."""
-    for name in graders_of(EX):  # the copy's files take the same module names as the kit's
-        monkeypatch.delitem(sys.modules, name)
-    copy = tmp_path / "kit"
-    for part in ("exercises", "graders"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    hidden = copy / "graders" / EX / f"test_{EX}_hidden.py"
-    hidden.write_text(hidden.read_text(encoding="utf-8") + breakage, encoding="utf-8")
+    kit = broken_kit(breakage)
     folder = tmp_path / "class"
     for student in ("alice", "bob"):
         (folder / student).mkdir(parents=True)
         shutil.copyfile(ROOT / "exercises" / EX / "reference.py", folder / student / f"{EX}.py")
-    records = run(Kit.at(copy), folder, tmp_path / "out")
+    records = run(kit, folder, tmp_path / "out")
     for student in ("alice", "bob"):
         assert records[student].status == "error", records[student]
         assert f"graders/{EX}/test_{EX}_hidden.py" in records[student].reason
-        assert ("SyntaxError" if "broken" in breakage else "a grader bug") in records[student].reason
+        assert expected_reason(breakage) in records[student].reason
     assert graders_of(EX) == [], "the failed warm-up left modules behind"
+
+
+@BREAKAGES
+def test_a_failed_collection_fails_again_in_the_same_process(breakage, broken_kit):
+    """As ``--watch`` grades again in one process: the second session must not find the
+    first one's half-imported module and collect the public checks alone."""
+    kit = broken_kit(breakage)
+    for _ in range(2):
+        with pytest.raises(GraderError, match=expected_reason(breakage)):
+            collect_checks(kit, [EX])
+    assert graders_of(EX) == []

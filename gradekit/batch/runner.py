@@ -29,11 +29,11 @@ Full isolation is required unless ``allow_weak_isolation``: then each report's
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections import deque
@@ -206,17 +206,11 @@ class _Batch:
         so a grading's collection then builds its items without compiling or running 36
         check files again (0.15 s of CPU per submission). Nothing here depends on a
         submission, and a grading's changes to those modules stay in its own process.
-        Graders that cannot be collected are left for each grading to report, and nothing
-        of this attempt is kept: pytest leaves a test module that failed to import in
-        ``sys.modules``, half made or empty, and a grading that found it there would
-        collect fewer checks without a word.
+        Graders that cannot be collected are left for each grading to report (a failed
+        collection keeps nothing imported: :func:`gradekit.grading.runner.run_graders`).
         """
-        before = set(sys.modules)
-        try:
+        with contextlib.suppress(GraderError):
             collect_checks(self.kit, self.manifest.exercises)
-        except GraderError:
-            for name in set(sys.modules) - before:
-                del sys.modules[name]
 
     def _begin(self, entry: Entry) -> None:
         ids = self.manifest.exercises

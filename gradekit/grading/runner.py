@@ -60,12 +60,18 @@ def run_graders(kit: Kit, files: list[CheckFile], workspace: Workspace | None, l
         sandbox.close()
         return session
     sink = io.StringIO()
+    imported = set(sys.modules)
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             code = pytest.main(_pytest_args(kit, files, collect_only), plugins=[GradekitPlugin(session)])
     finally:
         sandbox.close()
     if session.collect_errors:  # pytest says "interrupted" for these too: they are no Ctrl-C
+        # pytest leaves a test module that failed to import in sys.modules, empty or half
+        # made, and takes it as it is next time: a later session in this process (--watch,
+        # a batch's gradings forked from it) would collect fewer checks without a word.
+        for name in set(sys.modules) - imported:
+            del sys.modules[name]
         raise GraderError("the graders could not run: pytest could not collect "
                           + "; ".join(session.collect_errors)[:2000] + ". Fix the grader files named.")
     if code == pytest.ExitCode.INTERRUPTED:  # pytest caught a Ctrl-C: it is the user's, pass it on
