@@ -27,6 +27,7 @@ from gradekit.batch.progress import BatchBar, BatchLines
 from gradekit.grading.runner import GraderError, collect_checks
 from gradekit.kit import Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
+from tests.attacks.support import kit_copy  # noqa: F401 (a fixture)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gradings are forked on Linux only")
@@ -228,18 +229,15 @@ BREAKAGES = pytest.mark.parametrize("breakage", ["def broken(:\n", "raise Runtim
 
 
 @pytest.fixture
-def broken_kit(tmp_path, monkeypatch):
+def broken_kit(kit_copy, monkeypatch):
     """``make(breakage)``: a copy of the kit whose hidden grader of EX ends with ``breakage``."""
     for name in graders_of(EX):  # the copy's files take the same module names as the kit's
         monkeypatch.delitem(sys.modules, name)
 
     def make(breakage: str) -> Kit:
-        copy = tmp_path / "kit"
-        for part in ("exercises", "graders"):
-            shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        hidden = copy / "graders" / EX / f"test_{EX}_hidden.py"
+        hidden = kit_copy.root / "graders" / EX / f"test_{EX}_hidden.py"
         hidden.write_text(hidden.read_text(encoding="utf-8") + breakage, encoding="utf-8")
-        return Kit.at(copy)
+        return kit_copy
 
     return make
 

@@ -215,7 +215,8 @@ def run_next(links_fd: int) -> dict | None:
                 done, code, used = pid, None, None
             if done:
                 status.append(code)
-                usage.extend([used] if used is not None else [])
+                if used is not None:
+                    usage.append(used)
         return bool(status)
 
     streams = {out_r: Capture(limits.output_bytes), err_r: Capture(limits.output_bytes)}
