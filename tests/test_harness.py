@@ -83,6 +83,10 @@ async def sync_main(h):
 @scenario
 async def hangs(h):
     await h.student.hang()
+
+@scenario
+async def joins_other_threads(h):
+    return {"joined": await h.student.join_other_threads(), "elapsed": h.elapsed()}
 '''
 
 STUDENT = '''
@@ -164,6 +168,12 @@ def main():
 
 async def hang():
     await asyncio.Event().wait()
+
+async def join_other_threads():
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    for thread in others:
+        thread.join()
+    return len(others)
 '''
 
 
@@ -254,6 +264,14 @@ def test_code_that_waits_forever_is_abandoned_on_the_virtual_clock(session):
     obs = session("hangs")
     assert obs.status == "timeout"
     assert "did not finish within 120 s" in obs.reason and "its process was waiting" in obs.reason
+
+
+def test_the_harness_has_no_thread_student_code_could_wait_for(session):
+    # Code that joins every other thread before going on must not find the harness's own.
+    obs = session("joins_other_threads")
+    assert obs.ok, obs.reason
+    assert obs.value() == {"joined": 0, "elapsed": 0.0}
+    assert obs.stalls == []
 
 
 @pytest.mark.parametrize("scenario", ["re_sleeps_a_rounding_error", "re_sleeps_zero"])
