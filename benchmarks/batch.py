@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import json
 import os
 import shutil
 import statistics
@@ -122,6 +123,7 @@ class Run:
     graded: int
     load_before: float
     load_after: float
+    lost: list[str]  # each copy short of full marks: which checks, and why
 
 
 def make_class(kit: Kit, copies: int) -> Path:
@@ -202,12 +204,24 @@ def run_batch(room: Path, jobs: int, at_once: str, copies: int) -> Run:
         sys.exit(f"the batch failed (exit {proc.returncode}):\n{stderr[-3000:]}")
     with open(out / "gradebook.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    shutil.rmtree(out.parent, ignore_errors=True)
     graded = [r for r in rows if r["status"] == "graded"]
     full = sum(1 for r in graded if r["total"] == r["max_total"])
+    lost = [_lost(out, r) for r in rows if r["status"] != "graded" or r["total"] != r["max_total"]]
+    shutil.rmtree(out.parent, ignore_errors=True)
     assert len(rows) == copies, f"{len(rows)} rows for {copies} submissions"
     return Run(wall, cpu, sampler.peak_rss / 1024, sampler.peak_pss / 1024, cgroup_peak, full, len(graded),
-               load_before, os.getloadavg()[0])
+               load_before, os.getloadavg()[0], lost)
+
+
+def _lost(out: Path, row: dict) -> str:
+    """Where a copy of the references lost points: each check that did not pass, with its feedback."""
+    student = row["student"]
+    if row["status"] != "graded":
+        return f"{student}: {row['status']}"
+    report = json.loads((out / "reports" / f"{student}.json").read_text(encoding="utf-8"))
+    failed = [f"{exercise['id']} / {test['name']} ({test['status']}): {test.get('feedback', '')[:300]}"
+              for exercise in report["exercises"] for test in exercise.get("tests", []) if test["status"] != "passed"]
+    return f"{student}: " + ("; ".join(failed) or f"{row['total']} of {row['max_total']}")
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -245,6 +259,8 @@ def main() -> None:
                       f"peak RSS {run.peak_rss_mb:4.0f} MB, PSS {run.peak_pss_mb:4.0f} MB, "
                       f"cgroup {_mb(run.cgroup_peak_mb)} MB, full marks {run.full}/{args.copies}, "
                       f"load {run.load_before:.1f} -> {run.load_after:.1f}", flush=True)
+                for line in run.lost:
+                    print(f"    not full marks: {line}", flush=True)
             wall = statistics.median(r.wall_s for r in runs)
             print(f"--at-once {at_once}: median wall {wall:.1f} s = {args.copies / wall * 60:.1f} submissions/min; "
                   f"cpu {_per(_median([r.cpu_s for r in runs]), args.copies)} s/submission; "
