@@ -8,6 +8,7 @@ one grading's fate is that submission's status, and the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -33,6 +34,9 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gradings are forked on Linux only")
 
 EX = "ex03_fetch_all"
+#: What a hanging grading leaves behind, marked with this test session's pid: another
+#: session on the machine (a second CI job, the README's commands) leaves its own.
+SLEEPER = f"import time; time.sleep(600)  # gradekit test session {os.getpid()}"
 
 
 def stand_in(kit, workspace, exercise_ids, *, label, require_isolation, jobs):
@@ -42,7 +46,7 @@ def stand_in(kit, workspace, exercise_ids, *, label, require_isolation, jobs):
     if label.startswith("raise"):
         raise RuntimeError("a grader broke")
     if label.startswith("hang"):
-        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+        subprocess.Popen([sys.executable, "-c", SLEEPER], start_new_session=True)
         time.sleep(600)
     source = (workspace.path / f"{EX}.py").read_text() if EX in workspace.present else ""
     points = 10.0 if "correct" in source else 0.0
@@ -77,7 +81,7 @@ def leftover_sleepers() -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"time.sleep(600)" in (entry / "cmdline").read_bytes():
+                if SLEEPER.encode() in (entry / "cmdline").read_bytes():
                     found.append(int(entry.name))
             except OSError:
                 continue
@@ -172,6 +176,43 @@ def test_kill_tree_reaches_processes_in_other_sessions():
     while not gone(grandchild) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert gone(grandchild)
+
+
+def test_kill_tree_catches_a_child_forked_as_the_root_is_stopped():
+    # SIGSTOP takes effect only as the root leaves the kernel: a fork under way then still
+    # makes its child, too late for a look at /proc taken at once. This root forks all
+    # the time and has no other child most of the time, so a kill_tree that stops
+    # looking when one look finds nothing leaves a child running (5 kills in 200 did).
+    marker = f"gradekit kill_tree race {os.getpid()}"
+    spawner = (
+        "import os, signal, sys\n"
+        "while True:\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        f"        os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(60)', {marker!r}])\n"
+        "    os.kill(pid, signal.SIGKILL)\n"
+        "    os.waitpid(pid, 0)\n")
+    left = []
+    for i in range(100):
+        root = subprocess.Popen([sys.executable, "-c", spawner])
+        time.sleep(0.02 + (i % 5) * 0.005)
+        child.kill_tree(root.pid)
+        assert root.wait() == -signal.SIGKILL
+        left += [pid for pid in _with_in_cmdline(marker) if not gone(pid)]
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def _with_in_cmdline(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
 
 
 def test_the_bar_draws_without_a_thread_so_gradings_can_fork():

@@ -151,24 +151,55 @@ def kill_tree(pid: int) -> None:
     """SIGKILL ``pid`` and every process descended from it, wherever their process groups are.
 
     The root is frozen first (SIGSTOP) so it starts nothing new while its descendants
-    are found from ``/proc`` and killed, deepest generations too, until none is left.
+    are found from ``/proc`` and killed, deepest generations too. A stop takes effect
+    only when the root next leaves the kernel: a fork it is in the middle of still
+    makes its child, which may not be listed yet. So the search starts once the root
+    is seen stopped, and goes on until every descendant is dead (a zombie forks no
+    more), not merely until one look finds none.
     """
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal.SIGSTOP)
-    for _ in range(10):  # a descendant that forked while being found is caught on the next round
-        found = _descendants(pid)
-        for child in found:
+    _wait_until_stopped(pid)
+    deadline = time.monotonic() + KILL_TREE_S
+    while True:
+        table = _process_table()
+        alive = [p for p in _descendants(pid, table) if table[p][1] not in _DEAD]
+        for child in alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(child, signal.SIGKILL)
-        if not found:
+        if not alive or time.monotonic() > deadline:
             break
+        time.sleep(0.001)  # SIGKILLed, they need a moment to die
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal.SIGKILL)
 
 
-def _descendants(root: int) -> list[int]:
-    """The processes below ``root``, from the parent pid of every process in ``/proc`` (Linux)."""
-    children: dict[int, list[int]] = {}
+#: How long :func:`kill_tree` waits for the root to stop, then for its descendants to die.
+KILL_TREE_S = 2.0
+#: ``/proc/<pid>/stat`` states of a process that can start nothing: stopped, or dead.
+_STOPPED = frozenset("TtZX")
+_DEAD = frozenset("ZX")
+
+
+def _wait_until_stopped(pid: int) -> None:
+    """Until ``pid`` is stopped or dead (or :data:`KILL_TREE_S` passed: a vfork's parent waits for its child)."""
+    deadline = time.monotonic() + KILL_TREE_S
+    while _state(pid) not in _STOPPED and time.monotonic() < deadline:
+        time.sleep(0.0005)
+
+
+def _state(pid: int) -> str:
+    """The state letter of ``pid`` in ``/proc`` ('X' once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "X"
+    return stat[stat.rfind(")") + 2:].split()[0]
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """Every process's parent pid and state letter, from ``/proc`` (Linux; empty elsewhere)."""
+    table: dict[int, tuple[int, str]] = {}
     for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
         if not entry.name.isdigit():
             continue
@@ -177,8 +208,17 @@ def _descendants(root: int) -> list[int]:
         except OSError:
             continue
         # The command name (field 2) may hold spaces and parentheses: split after its last ')'.
-        fields = stat[stat.rfind(")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        state, parent = stat[stat.rfind(")") + 2:].split()[:2]
+        table[int(entry.name)] = (int(parent), state)
+    return table
+
+
+def _descendants(root: int, table: dict[int, tuple[int, str]] | None = None) -> list[int]:
+    """The processes below ``root`` in ``table`` (by default, a fresh look at ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    table = _process_table() if table is None else table
+    for child, (parent, _) in table.items():
+        children.setdefault(parent, []).append(child)
     found, frontier = [], [root]
     while frontier:
         below = [c for p in frontier for c in children.get(p, [])]
