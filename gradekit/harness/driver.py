@@ -125,10 +125,10 @@ class Locator:
     def start(self) -> None:
         """Run in a bare thread of its own, dying with the process.
 
-        Not a ``threading.Thread``: its bookkeeping cost each check a third of a
-        millisecond and 85 copied pages, and student code would find the harness's
-        thread in ``threading.enumerate()`` (code that joins every other thread there
-        would wait for it forever).
+        Not a ``threading.Thread``: student code would find the harness's thread in
+        ``threading.enumerate()`` (code that joins every other thread there would wait
+        for it until the stall limit), and its bookkeeping copies pages of the zygote in
+        every check (about 35 of a check's 1 100).
         """
         realtime.start_new_thread(self.run, ())
 
