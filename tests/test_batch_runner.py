@@ -77,14 +77,17 @@ def run(kit, folder: Path, out: Path, **options) -> dict[str, Record]:
 
 
 def leftover_sleepers() -> list[int]:
+    return with_in_cmdline(SLEEPER)
+
+
+def with_in_cmdline(text: str) -> list[int]:
+    """The processes whose command line holds ``text`` (a zombie's is empty)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            try:
-                if SLEEPER.encode() in (entry / "cmdline").read_bytes():
+            with contextlib.suppress(OSError):
+                if text.encode() in (entry / "cmdline").read_bytes():
                     found.append(int(entry.name))
-            except OSError:
-                continue
     return found
 
 
@@ -155,10 +158,7 @@ def test_an_interrupted_batch_keeps_what_it_finished(kit, classroom, tmp_path, m
 
 def gone(pid: int) -> bool:
     """Dead: no such process, or a zombie whose status only waits for init to collect it."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].startswith("Z")
-    except (OSError, IndexError):
-        return True
+    return child._state(pid) in child._DEAD
 
 
 def test_kill_tree_reaches_processes_in_other_sessions():
@@ -198,21 +198,11 @@ def test_kill_tree_catches_a_child_forked_as_the_root_is_stopped():
         time.sleep(0.02 + (i % 5) * 0.005)
         child.kill_tree(root.pid)
         assert root.wait() == -signal.SIGKILL
-        left += [pid for pid in _with_in_cmdline(marker) if not gone(pid)]
+        left += [pid for pid in with_in_cmdline(marker) if not gone(pid)]
         for pid in left:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
     assert left == []
-
-
-def _with_in_cmdline(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-    return found
 
 
 def test_the_bar_draws_without_a_thread_so_gradings_can_fork():

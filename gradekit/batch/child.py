@@ -191,10 +191,17 @@ def _wait_until_stopped(pid: int) -> None:
 def _state(pid: int) -> str:
     """The state letter of ``pid`` in ``/proc`` ('X' once it is gone)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return _after_name(Path(f"/proc/{pid}/stat").read_text())[0]
     except OSError:
         return "X"
-    return stat[stat.rfind(")") + 2:].split()[0]
+
+
+def _after_name(stat: str) -> list[str]:
+    """The fields of a ``/proc/<pid>/stat`` line after the command name: state, parent pid, …
+
+    The name (field 2) may hold spaces and parentheses: split after its last ')'.
+    """
+    return stat[stat.rfind(")") + 2:].split()
 
 
 def _process_table() -> dict[int, tuple[int, str]]:
@@ -207,8 +214,7 @@ def _process_table() -> dict[int, tuple[int, str]]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        # The command name (field 2) may hold spaces and parentheses: split after its last ')'.
-        state, parent = stat[stat.rfind(")") + 2:].split()[:2]
+        state, parent = _after_name(stat)[:2]
         table[int(entry.name)] = (int(parent), state)
     return table
 
