@@ -28,7 +28,7 @@ from gradekit.batch.progress import BatchBar, BatchLines
 from gradekit.grading.runner import GraderError, collect_checks
 from gradekit.kit import Kit
 from gradekit.report.model import CheckResult, ExerciseResult, SubmissionReport
-from tests.attacks.support import kit_copy  # noqa: F401 (a fixture)
+from tests.attacks.support import kit_copy, processes_with  # noqa: F401 (a fixture)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gradings are forked on Linux only")
@@ -77,18 +77,7 @@ def run(kit, folder: Path, out: Path, **options) -> dict[str, Record]:
 
 
 def leftover_sleepers() -> list[int]:
-    return with_in_cmdline(SLEEPER)
-
-
-def with_in_cmdline(text: str) -> list[int]:
-    """The processes whose command line holds ``text`` (a zombie's is empty)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-    return found
+    return processes_with(SLEEPER)
 
 
 def test_a_crashing_a_raising_and_a_hanging_grading_cost_only_their_own_submission(kit, classroom, tmp_path):
@@ -198,7 +187,7 @@ def test_kill_tree_catches_a_child_forked_as_the_root_is_stopped():
         time.sleep(0.02 + (i % 5) * 0.005)
         child.kill_tree(root.pid)
         assert root.wait() == -signal.SIGKILL
-        left += [pid for pid in with_in_cmdline(marker) if not gone(pid)]
+        left += [pid for pid in processes_with(marker) if not gone(pid)]
         for pid in left:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from gradekit.grading.runner import grade_submission
+from tests.attacks.support import attack_cleanup, processes_with  # noqa: F401 (a fixture)
 from tests.conftest import reference_source
 
 GOOD = "ex01_hello_loop"
@@ -55,13 +54,15 @@ def test_an_output_flood_is_bounded_and_grading_goes_on(kit, submission):
     assert report.exercises[0].score == 10
 
 
-def test_stray_child_processes_do_not_survive_the_check(kit, submission):
-    spawn = "import subprocess\nsubprocess.Popen(['sleep', '313'])\n"
+def test_stray_child_processes_do_not_survive_the_check(kit, submission, attack_cleanup):
+    # A marker of this test's own: "pgrep -f 'sleep 313'" also matched the attack suite's
+    # sleepers (sleep 313.<digits>) of another test session running on the machine.
+    marker = attack_cleanup.new()
+    spawn = f"import subprocess\nsubprocess.Popen(['sleep', '{marker}'])\n"
     folder = submission({f"{BAD}.py": spawn + reference_source(kit, BAD)})
     report = grade_submission(kit, folder, exercises=[BAD])
     assert report.exercises[0].score == 10
-    survivors = subprocess.run(["pgrep", "-f", "sleep 313"], capture_output=True, text=True).stdout.split()
-    assert survivors == []
+    assert processes_with(marker) == []
 
 
 def test_files_the_child_writes_do_not_reach_the_next_check(kit, submission):
